@@ -27,7 +27,7 @@ public final class World {
     private(set) var solverSeed: UInt
     private var fault: String?
     private var servoJoints: [Joint] = []
-    private var names: Set<String> = []
+    private var names: [String: Set<String>] = [:]  // per kind of object
     private var candidatePairs: [UInt64] = []
     private let contactBuffer: UnsafeMutablePointer<dContact>
     private let contactGeoms: UnsafeMutablePointer<dContactGeom>
@@ -86,10 +86,11 @@ public final class World {
 
     // MARK: - Building
 
-    private func claim(_ name: String) throws {
-        guard !name.isEmpty else { throw PhysicsError.invalidArgument("object names must not be empty") }
-        guard names.insert(name).inserted else {
-            throw PhysicsError.invalidArgument("an object named '\(name)' already exists in this world")
+    /// Reserves a name; bodies, geoms and joints each have their own namespace.
+    private func claim(_ name: String, _ kind: String) throws {
+        guard !name.isEmpty else { throw PhysicsError.invalidArgument("\(kind) names must not be empty") }
+        guard names[kind, default: []].insert(name).inserted else {
+            throw PhysicsError.invalidArgument("a \(kind) named '\(name)' already exists in this world")
         }
     }
 
@@ -127,13 +128,13 @@ public final class World {
 
     private func makeBody(_ name: String, _ position: Vector3, _ orientation: Quaternion, kinematic: Bool) throws -> Body {
         try requireFinite(position, "body '\(name)': position")
-        try claim(name)
+        try claim(name, "body")
         let id = dBodyCreate(handles.world)!
         let body = Body(name: name, index: bodies.count, kinematic: kinematic, handles: handles, id: id, orientation: orientation)
         if kinematic { dBodySetKinematic(id) }
         dBodySetPosition(id, position.x, position.y, position.z)
         do { try body.setOrientation(orientation) } catch {
-            names.remove(name)
+            names["body"]?.remove(name)
             dBodyDestroy(id)
             throw error
         }
@@ -157,7 +158,7 @@ public final class World {
         if case .plane = shape, body != nil {
             throw PhysicsError.invalidArgument("geom '\(name)': planes cannot be attached to a body")
         }
-        try claim(name)
+        try claim(name, "geom")
         let space = handles.space
         let id: dGeomID
         switch shape {
@@ -256,7 +257,7 @@ public final class World {
                 try requireOwned(b)
                 guard b !== a else { throw PhysicsError.invalidArgument("joint '\(name)' connects body '\(a.name)' to itself") }
             }
-            try claim(name)
+            try claim(name, "joint")
         } catch {
             dJointDestroy(id)
             throw error
