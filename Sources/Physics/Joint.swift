@@ -19,9 +19,9 @@ public class Joint {
     let handles: ODEHandles
     package let id: dJointID
 
-    /// Motor state as last set through this API; snapshots carry it.
-    var motorVelocity: Double = 0
-    var motorMaxForce: Double = 0
+    /// The motor's target velocity and force limit, as last set (by `setMotor` or the servo).
+    public internal(set) var motorVelocity: Double = 0
+    public internal(set) var motorMaxForce: Double = 0
     var servo: PositionServo?
     var servoTarget: Double = 0
 

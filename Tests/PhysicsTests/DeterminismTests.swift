@@ -142,3 +142,17 @@ struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+@Suite("mural bench physics")
+struct BenchPhysicsTests {
+    @Test("the direct-ODE baseline does exactly the wrapper's work")
+    func directLoopIsEquivalent() throws {
+        let output = try runMural(["bench", "physics", "--json", "--steps", "60", "--trials", "1"])
+        struct Report: Decodable { struct Scene: Decodable { var scene: String; var identicalToDirect: Bool }; var scenes: [Scene] }
+        let report = try JSONDecoder().decode(Report.self, from: Data(output.utf8))
+        #expect(report.scenes.map(\.scene) == ReferenceScene.Kind.allCases.map(\.rawValue))
+        for scene in report.scenes {
+            #expect(scene.identicalToDirect, "\(scene.scene): the direct loop's final state differs from the wrapper's")
+        }
+    }
+}
