@@ -11,6 +11,7 @@ let package = Package(
     name: "Mural",
     products: [
         .library(name: "Physics", targets: ["Physics"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
     dependencies: [
@@ -24,14 +25,17 @@ let package = Package(
 
         .target(name: "Physics", dependencies: ["CODE"]),
 
+        .target(name: "Experiments"),
+
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "Experiments", "CODE", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
     ]
 )
