@@ -11,6 +11,8 @@ let package = Package(
     name: "Mural",
     products: [
         .library(name: "Physics", targets: ["Physics"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Agents", targets: ["Agents"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
     dependencies: [
@@ -23,15 +25,19 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "Physics", dependencies: ["CODE"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
+        .target(name: "Agents", dependencies: ["NeuralNet"]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "CODE", "COpenBLAS", "CPNG", "NeuralNet", "Agents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
     ]
 )

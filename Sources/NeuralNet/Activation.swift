@@ -1,0 +1,38 @@
+/// The elementwise nonlinearity after a dense layer.
+///
+/// Derivatives are written in terms of the activation's *output* a = σ(z), which is all the
+/// workspace keeps: ReLU′ = [a > 0], tanh′ = 1 − a², tanh″ = −2a(1 − a²).
+public enum Activation: UInt8, Codable, Sendable, CaseIterable {
+    case identity = 0
+    case relu = 1
+    case tanh = 2
+
+    /// a ← σ(a), in place.
+    @inlinable
+    public func apply<Scalar: NetworkScalar>(_ values: UnsafeMutableBufferPointer<Scalar>) {
+        switch self {
+        case .identity:
+            break
+        case .relu:
+            for i in values.indices { values[i] = Swift.max(values[i], 0) }
+        case .tanh:
+            for i in values.indices { values[i] = Scalar.tanh(values[i]) }
+        }
+    }
+
+    /// g ← g ⊙ σ′(z), given the outputs a = σ(z): turns ∂L/∂a into ∂L/∂z in place.
+    @inlinable
+    public func backpropagate<Scalar: NetworkScalar>(
+        _ gradient: UnsafeMutableBufferPointer<Scalar>, outputs: UnsafeBufferPointer<Scalar>
+    ) {
+        precondition(gradient.count == outputs.count, "gradient and activation sizes differ")
+        switch self {
+        case .identity:
+            break
+        case .relu:
+            for i in gradient.indices { gradient[i] = outputs[i] > 0 ? gradient[i] : 0 }
+        case .tanh:
+            for i in gradient.indices { gradient[i] *= 1 - outputs[i] * outputs[i] }
+        }
+    }
+}

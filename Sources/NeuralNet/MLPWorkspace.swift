@@ -1,0 +1,54 @@
+/// Preallocated scratch memory for one network's forward and backward passes.
+///
+/// It holds the input copy, every layer's activations and the backpropagated deltas for up to
+/// `capacity` rows, so training loops allocate nothing per step. It grows (and only then allocates)
+/// when a larger batch arrives. One workspace serves one pass at a time: it is not thread-safe.
+public final class MLPWorkspace<Scalar: NetworkScalar> {
+    public let architecture: MLP
+    public private(set) var capacity: Int
+    /// Rows in the pass last run by `forward`.
+    public internal(set) var batchSize: Int = 0
+    /// FLOPs of every GEMM/GEMV run through this workspace, for throughput measurements.
+    public var gemmFLOPs: Int = 0
+
+    @usableFromInline var input: UnsafeMutableBufferPointer<Scalar>
+    @usableFromInline var activations: [UnsafeMutableBufferPointer<Scalar>]
+    @usableFromInline var deltas: [UnsafeMutableBufferPointer<Scalar>]
+
+    public init(for architecture: MLP, capacity: Int) {
+        precondition(capacity > 0, "workspace capacity must be positive")
+        self.architecture = architecture
+        self.capacity = capacity
+        input = .allocate(capacity: capacity * architecture.inputSize)
+        activations = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
+        deltas = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
+    }
+
+    deinit { release() }
+
+    private func release() {
+        input.deallocate()
+        activations.forEach { $0.deallocate() }
+        deltas.forEach { $0.deallocate() }
+    }
+
+    @usableFromInline
+    func prepare(for network: MLP, batchSize: Int) {
+        precondition(network == architecture, "workspace was built for a different network")
+        precondition(batchSize > 0, "batch size must be positive")
+        if batchSize > capacity {
+            release()
+            capacity = batchSize
+            input = .allocate(capacity: capacity * architecture.inputSize)
+            activations = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
+            deltas = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
+        }
+        self.batchSize = batchSize
+    }
+
+    /// The activations a_l of the last forward pass (`batchSize × layerSizes[l + 1]`).
+    @inlinable
+    public func output(layer l: Int) -> UnsafeBufferPointer<Scalar> {
+        UnsafeBufferPointer(rebasing: activations[l][0..<(batchSize * architecture.layerSizes[l + 1])])
+    }
+}
