@@ -47,6 +47,12 @@ public struct ArchiveWriter {
 
     public mutating func append(_ value: Bool) { append(UInt8(value ? 1 : 0)) }
 
+    /// A length-prefixed UTF-8 string.
+    public mutating func append(string: String) {
+        append(UInt64(string.utf8.count))
+        bytes.append(contentsOf: string.utf8)
+    }
+
     /// A length-prefixed array of integers (stored as Int64).
     public mutating func append(integers values: [Int]) {
         append(UInt64(values.count))
@@ -133,6 +139,12 @@ public struct ArchiveReader {
         let byte: UInt8 = try read(what)
         guard byte <= 1 else { throw ArchiveError.invalidValue(what: what, detail: "boolean byte \(byte)") }
         return byte == 1
+    }
+
+    public mutating func readString(_ what: String) throws -> String {
+        let count = try readCount(what, elementSize: 1)
+        defer { position += count }
+        return String(decoding: bytes[position..<(position + count)], as: UTF8.self)
     }
 
     public mutating func readIntegers(_ what: String) throws -> [Int] {
