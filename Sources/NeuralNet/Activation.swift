@@ -30,7 +30,10 @@ public enum Activation: UInt8, Codable, Sendable, CaseIterable {
         case .identity:
             break
         case .relu:
-            for i in gradient.indices { gradient[i] = outputs[i] > 0 ? gradient[i] : 0 }
+            // Multiplying by a 0/1 step keeps the store unconditional. The obvious `a > 0 ? g : 0` is
+            // compiled to a branch and conditional store per element, and ReLU signs are random enough to
+            // mispredict about half of them (this loop then took a fifth of a SAC update).
+            for i in gradient.indices { gradient[i] *= outputs[i] > 0 ? 1 : 0 }
         case .tanh:
             for i in gradient.indices { gradient[i] *= 1 - outputs[i] * outputs[i] }
         }
