@@ -8,7 +8,8 @@ public final class MLPWorkspace<Scalar: NetworkScalar> {
     public private(set) var capacity: Int
     /// Rows in the pass last run by `forward`.
     public internal(set) var batchSize: Int = 0
-    /// FLOPs of every GEMM/GEMV run through this workspace, for throughput measurements.
+    /// FLOPs of the weight GEMMs/GEMVs that `forward` and `backward` ran on this workspace (bias GEMVs are
+    /// not counted), for throughput measurements.
     public var gemmFLOPs: Int = 0
 
     @usableFromInline var input: UnsafeMutableBufferPointer<Scalar>
