@@ -6,11 +6,15 @@ import PackageDescription
 // Layering (each module owns one idea; see docs/architecture.md):
 //   CODE, COpenBLAS, CPNG   system libraries from Debian, found through pkg-config
 //   Physics                 a typed, deterministic Swift layer over ODE
+//   NeuralNet, Agents       Float32 MLPs on OpenBLAS; Soft Actor-Critic
+//   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command
 let package = Package(
     name: "Mural",
     products: [
         .library(name: "Physics", targets: ["Physics"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Agents", targets: ["Agents"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
@@ -24,18 +28,22 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "Physics", dependencies: ["CODE"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
+        .target(name: "Agents", dependencies: ["NeuralNet"]),
 
         .target(name: "Experiments"),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "Experiments", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "NeuralNet", "Agents", "Experiments", "CODE", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
     ]
 )
