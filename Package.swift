@@ -11,10 +11,12 @@ let package = Package(
     name: "Mural",
     products: [
         .library(name: "Physics", targets: ["Physics"]),
+        .library(name: "TaskSuite", targets: ["TaskSuite"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries. `providers` only produces an install hint when a .pc file is missing.
@@ -23,15 +25,18 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "Physics", dependencies: ["CODE"]),
+        .target(name: "TaskSuite", dependencies: ["Physics", .product(name: "Yams", package: "Yams")]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
                 "Physics", "CODE", "COpenBLAS", "CPNG",
+                "TaskSuite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
     ]
 )
