@@ -62,21 +62,39 @@ final class PusherScene: TaskScene {
 
     let actionNames = ["dx", "dy"]
     let featureIndices = [0, 1, 2, 3, 4]
+
+    // Contacts: table–feet and hand–puck only.
+    private static let tableFilter = CollisionFilter(category: 1 << 0, collidesWith: 1 << 1)
+    private static let footFilter = CollisionFilter(category: 1 << 1, collidesWith: 1 << 0)
+    private static let puckFilter = CollisionFilter(category: 1 << 2, collidesWith: 1 << 3)
+    private static let handFilter = CollisionFilter(category: 1 << 3, collidesWith: 1 << 2)
     let observationSpec: ArraySpec
 
     init(definition: TaskDefinition, parameters p: PusherParameters) throws {
         parameters = p
         world = try World(configuration: definition.worldConfiguration(gravity: SIMD3(0, 0, -9.81)))
         try world.addGeom(named: "table", shape: .box(size: p.tableSize), offset: p.tableCentre,
-                          material: Material(friction: p.tableFriction))
+                          material: Material(friction: p.tableFriction), filter: Self.tableFilter)
         puck = try world.addBody(named: "puck_body", at: p.puckCentre(SIMD2(0, p.puckStartY)),
                                  massFrom: .cylinder(radius: p.puckRadius, length: p.puckHeight), totalMass: p.puckMass)
         try world.addGeom(named: "puck", shape: .cylinder(radius: p.puckRadius, length: p.puckHeight), body: puck,
-                          material: Material(friction: p.puckFriction))
+                          material: Material(friction: p.puckFriction), filter: Self.puckFilter)
+        // ODE's cylinder–box and cylinder–plane contacts let a resting puck wobble and creep
+        // (4 rim contacts, no stable support). The puck therefore stands on three small
+        // spheres flush with its base, whose contacts with the table are steady; the cylinder
+        // itself only touches the hand.
+        let footRadius = p.puckHeight / 8
+        for i in 0..<3 {
+            let angle = Double(i) * 2 * Double.pi / 3
+            let foot = SIMD3(cos(angle), sin(angle), 0) * (p.puckRadius - footRadius)
+                + SIMD3(0, 0, footRadius - p.puckHeight / 2)
+            try world.addGeom(named: "puck_foot_\(i)", shape: .sphere(radius: footRadius), body: puck, offset: foot,
+                              material: Material(friction: p.puckFriction), filter: Self.footFilter)
+        }
         hand = try KinematicHand(world: world, name: "hand_body", parameters: p.hand,
                                  controlTimestep: definition.timing.controlTimestep)
         try world.addGeom(named: "hand", shape: .sphere(radius: p.handRadius), body: hand.body,
-                          material: Material(friction: 0.2))
+                          material: Material(friction: 0.2), filter: Self.handFilter)
         let lo = p.hand.workspaceLower, hi = p.hand.workspaceUpper
         let speed = p.hand.maxDisplacement * 3.0.squareRoot() / definition.timing.controlTimestep
         observationSpec = ArraySpec([
@@ -133,7 +151,8 @@ final class PusherScene: TaskScene {
         let puckXY = self.puckXY
         let toGoal = p.goal - puckXY
         let remaining = norm(toGoal)
-        guard remaining > p.successRadius / 4 else { return [0, 0] }
+        // Near the goal the push direction turns unreliable; holding still keeps the success.
+        guard remaining > p.successRadius * 0.4 else { return [0, 0] }
         let u = toGoal / remaining
         let contact = p.puckRadius + p.handRadius
         let h = SIMD2(hand.position.x, hand.position.y)
@@ -146,7 +165,7 @@ final class PusherScene: TaskScene {
             target = puckXY - u * contact + u * min(p.hand.maxDisplacement, remaining * 0.5)
         } else {
             let behind = puckXY - u * (contact + 0.02)
-            if along > -contact, norm(lateral) < contact + 0.01 {
+            if along > -contact * 0.5, norm(lateral) < contact + 0.01 {
                 // In front of or beside the puck: step around it on the hand's side.
                 let side = norm(lateral) > 1e-9 ? lateral / norm(lateral) : SIMD2(-u.y, u.x)
                 target = puckXY + side * (contact + 0.02) - u * contact
