@@ -119,7 +119,8 @@ final class DoorScene: TaskScene {
         let speed = p.hand.maxDisplacement * 3.0.squareRoot() / definition.timing.controlTimestep
         observationSpec = ArraySpec([
             Component("hand_x", lo.x...hi.x), Component("hand_y", lo.y...hi.y), Component("hand_z", lo.z...hi.z),
-            Component("door_angle", p.angleRange),
+            // ODE's joint stops are soft: a hand forcing the door can overshoot them slightly.
+            Component("door_angle", (p.angleRange.lowerBound - 0.05)...(p.angleRange.upperBound + 0.05)),
             Component("hand_vx", -speed...speed), Component("hand_vy", -speed...speed),
             Component("hand_vz", -speed...speed), Component("door_angle_rate"),
         ])
@@ -136,11 +137,13 @@ final class DoorScene: TaskScene {
         try door.setAngularVelocity(.zero)
     }
 
-    /// The middle of the slot between panel and handle bar at door angle `angle`, at the
-    /// height where the hook's tip hooks the bar (a little below it).
-    func hookPoint(angle: Double) -> SIMD3<Double> {
+    /// Where the hook's tip goes at door angle `angle`: in the slot between panel and handle
+    /// bar, a little below the bar. By default the middle of the slot; `touchingBar` puts the
+    /// shaft against the bar's back, where it is while pulling.
+    func hookPoint(angle: Double, touchingBar: Bool = false) -> SIMD3<Double> {
         let p = parameters
-        let slotY = -p.panelSize.y / 2 - (p.handleStandoff - p.handleRadius) / 2
+        let barBack = -p.panelSize.y / 2 - p.handleStandoff + p.handleRadius
+        let slotY = touchingBar ? barBack + p.shaftRadius : (barBack - p.panelSize.y / 2) / 2
         let local = SIMD3(p.handleOffset, slotY, -(p.handleRadius + 2 * p.shaftRadius))
         return p.hinge + rotation(angle).rotate(local)
     }
@@ -189,8 +192,12 @@ final class DoorScene: TaskScene {
         let target: SIMD3<Double>
         if h.z < slot.z + 0.01, horizontal < p.handleStandoff / 2 {
             // Hooked (pressing the bar puts the tip off the slot's centre line).
-            guard angle < min(p.successAngle + 0.03, p.angleRange.upperBound) else { return [0, 0, 0] }
-            target = hookPoint(angle: angle + 0.3)
+            // Aim a little past success but short of the stop: pulling the door into its limit
+            // with an unyielding hand only makes the contact fight the joint.
+            let stop = min(p.successAngle + 0.03, p.angleRange.upperBound - 0.01)
+            guard angle < stop - 0.005 else { return [0, 0, 0] }
+            // Slow down on the way so the door does not coast on into the stop.
+            target = hookPoint(angle: angle + min(0.3, 0.6 * (stop - angle)), touchingBar: true)
         } else if horizontal <= 0.006 {
             target = slot
         } else if h.z < aboveBar - 0.005 {

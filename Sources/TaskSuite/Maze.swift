@@ -14,6 +14,8 @@ struct MazeParameters: Sendable {
     var ballMass: Double
     var wallThickness: Double
     var wallHeight: Double
+    /// Error reduction of ball–wall contacts: how much of a penetration one substep removes.
+    var contactERP: Double
     /// Largest displacement one control step can command.
     var maxDisplacement: Double
     var walls: [MazeWall]
@@ -32,6 +34,7 @@ struct MazeParameters: Sendable {
         ballMass = try t.positive("ball_mass")
         wallThickness = try t.positive("wall_thickness")
         wallHeight = try t.positive("wall_height")
+        contactERP = try t.double("contact_erp", in: 0.01...1)
         maxDisplacement = try t.positive("max_displacement")
         walls = try t.tables("walls").map { w in
             let wall = MazeWall(from: try w.vector2("from"), to: try w.vector2("to"))
@@ -90,7 +93,8 @@ struct MazeParameters: Sendable {
 /// motion is planar. Each substep the ball's velocity is set to the commanded displacement
 /// divided by the control timestep; contacts then take out the part that points into a wall.
 /// No tunnelling: a substep moves the ball less than its radius plus half a wall's thickness,
-/// so its centre can never cross a wall's mid-plane (checked when the scene is built).
+/// so its centre can never cross a wall's mid-plane (checked when the scene is built); the
+/// ball sinks into a wall by at most one substep's travel before the contact pushes it out.
 final class MazeScene: TaskScene {
     let world: World
     let parameters: MazeParameters
@@ -116,15 +120,17 @@ final class MazeScene: TaskScene {
         world = try World(configuration: definition.worldConfiguration(gravity: .zero))
         ball = try world.addBody(named: "ball_body", at: SIMD3(p.start.x, p.start.y, 0), massFrom: .sphere(radius: p.ballRadius),
                                  totalMass: p.ballMass)
-        // Frictionless, so the ball slides along walls as the reference's clipped motion does.
+        // Frictionless, so the ball slides along walls as the reference's clipped motion does;
+        // stiff, so a penetration made in one substep is mostly gone after the next.
+        let contact = Material(friction: 0, softERP: p.contactERP, softCFM: 1e-6)
         try world.addGeom(named: "ball", shape: .sphere(radius: p.ballRadius), body: ball,
-                          material: Material(friction: 0, softCFM: 1e-6))
+                          material: contact)
         let named = p.walls.enumerated().map { ("wall_\($0.offset)", $0.element) }
             + p.outerWalls.enumerated().map { ("outer_wall_\($0.offset)", $0.element) }
         for (name, wall) in named {
             let (c, half) = p.box(of: wall)
             try world.addGeom(named: name, shape: .box(size: SIMD3(2 * half.x, 2 * half.y, p.wallHeight)),
-                              offset: SIMD3(c.x, c.y, 0), material: Material(friction: 0, softCFM: 1e-6))
+                              offset: SIMD3(c.x, c.y, 0), material: contact)
         }
         let h = p.arenaHalfSize
         let speed = p.maxDisplacement / controlTimestep
