@@ -6,6 +6,7 @@ import PackageDescription
 // Layering (each module owns one idea; see docs/architecture.md):
 //   CODE, COpenBLAS, CPNG   system libraries from Debian, found through pkg-config
 //   Physics                 a typed, deterministic Swift layer over ODE
+//   TaskSuite               environments defined as data in Tasks/, experts, success examples
 //   NeuralNet, Agents       Float32 MLPs on OpenBLAS; Soft Actor-Critic
 //   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command
@@ -13,6 +14,7 @@ let package = Package(
     name: "Mural",
     products: [
         .library(name: "Physics", targets: ["Physics"]),
+        .library(name: "TaskSuite", targets: ["TaskSuite"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Agents", targets: ["Agents"]),
         .library(name: "Experiments", targets: ["Experiments"]),
@@ -20,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries. `providers` only produces an install hint when a .pc file is missing.
@@ -28,15 +31,15 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "Physics", dependencies: ["CODE"]),
+        .target(name: "TaskSuite", dependencies: ["Physics", .product(name: "Yams", package: "Yams")]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
         .target(name: "Agents", dependencies: ["NeuralNet"]),
-
         .target(name: "Experiments"),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "NeuralNet", "Agents", "Experiments", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "TaskSuite", "NeuralNet", "Agents", "Experiments", "CODE", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,5 +48,6 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
     ]
 )

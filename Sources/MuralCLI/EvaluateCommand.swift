@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import TaskSuite
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate a reference policy on a task, with 95 % confidence intervals.",
+        discussion: """
+            Reports success counted as any step successful, success on the final step (Wilson \
+            intervals), the mean first-success step over successful episodes, and the mean return \
+            (t intervals up to 30 samples, normal above).
+            """)
+
+    @Option(help: "Task id (see `mural tasks`).")
+    var task: String
+
+    @Option(help: "expert or random.")
+    var policy: PolicyKind = .expert
+
+    @Option(help: "Number of episodes.")
+    var episodes = 100
+
+    @Option(help: "Seed of the episode and policy seeds.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Reward summed into the return: sparse or dense.")
+    var reward: RewardKind = .sparse
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard episodes > 0 else { throw ValidationError("--episodes must be positive") }
+    }
+
+    func run() throws {
+        let env = try TaskRegistry.located().makeEnvironment(task, reward: reward)
+        let progress = Progress(total: episodes, label: "\(task) \(policy.rawValue)")
+        let report = try Evaluator.evaluate(env, policy: policy, episodes: episodes, seed: seed, progress: progress.update)
+        progress.finish()
+        if json { return try printJSON(report) }
+        func interval(_ e: Estimate, percent: Bool = false) -> String {
+            let k = percent ? 100.0 : 1.0
+            let f = { (x: Double) in String(format: percent ? "%.1f" : "%.3f", x * k) }
+            guard e.count > 0 else { return "n/a (no samples)" }
+            guard e.lower.isFinite else { return "\(f(e.value))\(percent ? " %" : "") (n = \(e.count))" }
+            return "\(f(e.value))\(percent ? " %" : "")  [\(f(e.lower)), \(f(e.upper))]  (\(e.method), n = \(e.count))"
+        }
+        print("\(task), \(policy.rawValue) policy, \(episodes) episodes, seed \(seed), horizon \(report.horizon)")
+        print("success (any step)    \(interval(report.successAny, percent: true))")
+        print("success (final step)  \(interval(report.successFinal, percent: true))")
+        print("first success step    \(interval(report.firstSuccessStep))")
+        print("mean \(reward.rawValue) return    \(interval(report.meanReturn))")
+        print("Intervals are 95 %.")
+    }
+}
+
+extension PolicyKind: ExpressibleByArgument {}
+extension RewardKind: ExpressibleByArgument {}
+
+/// Progress on standard error: a live counter on a terminal, else a line every 10 %.
+final class Progress {
+    let total: Int
+    let label: String
+    private let interactive = isatty(STDERR_FILENO) != 0
+    private var lastDecile = 0
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    func update(_ done: Int) {
+        if interactive {
+            FileHandle.standardError.write(Data("\r\(label): \(done)/\(total)".utf8))
+        } else if total >= 20, done * 10 / total > lastDecile {
+            lastDecile = done * 10 / total
+            FileHandle.standardError.write(Data("\(label): \(done)/\(total)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

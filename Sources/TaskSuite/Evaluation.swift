@@ -1,0 +1,71 @@
+/// How one episode went.
+public struct EpisodeOutcome: Hashable, Sendable, Codable {
+    /// The success predicate held on at least one step.
+    public var successAny: Bool
+    /// The success predicate held on the last step.
+    public var successFinal: Bool
+    /// The first step (1-based) on which the predicate held.
+    public var firstSuccessStep: Int?
+    /// Sum of the environment's rewards.
+    public var episodeReturn: Double
+    public var steps: Int
+}
+
+/// Success and return statistics of a policy on a task, each with a 95 % interval.
+public struct EvaluationReport: Hashable, Sendable, Codable {
+    public var task: String
+    public var policy: PolicyKind
+    public var reward: RewardKind
+    public var episodes: Int
+    public var seed: UInt64
+    public var horizon: Int
+    /// Success counted as any step successful (Meta-World's convention). Wilson interval.
+    public var successAny: Estimate
+    /// Success on the final step. Wilson interval.
+    public var successFinal: Estimate
+    /// Mean first-success step over the episodes that succeeded. t/normal interval.
+    public var firstSuccessStep: Estimate
+    /// Mean episode return. t/normal interval.
+    public var meanReturn: Estimate
+}
+
+public enum Evaluator {
+    /// Runs one episode from the environment's seed `seed`.
+    public static func episode(_ env: any Environment, seed: UInt64, policy: inout Policy) throws -> EpisodeOutcome {
+        _ = try env.reset(seed: seed)
+        var outcome = EpisodeOutcome(successAny: false, successFinal: false, firstSuccessStep: nil, episodeReturn: 0, steps: 0)
+        while true {
+            let r = try env.step(policy.action(for: env))
+            outcome.steps += 1
+            outcome.episodeReturn += r.reward
+            if r.info.success, outcome.firstSuccessStep == nil { outcome.firstSuccessStep = outcome.steps }
+            if r.terminated || r.truncated {
+                outcome.successAny = outcome.firstSuccessStep != nil
+                outcome.successFinal = r.info.success
+                return outcome
+            }
+        }
+    }
+
+    /// Evaluates `kind` over `episodes` episodes. Episode `i`'s environment and policy seeds
+    /// are the `2i`-th and `2i+1`-th outputs of SplitMix64(`seed`), so any episode can be
+    /// replayed alone. `progress` is called after each episode with the number done.
+    public static func evaluate(_ env: TaskEnvironment, policy kind: PolicyKind, episodes: Int, seed: UInt64,
+                                progress: (Int) -> Void = { _ in }) throws -> EvaluationReport {
+        precondition(episodes > 0, "evaluate needs at least one episode")
+        var seeds = SplitMix64(seed: seed)
+        var outcomes: [EpisodeOutcome] = []
+        for i in 0..<episodes {
+            let envSeed = seeds.next()
+            var policy = Policy(kind, seed: seeds.next())
+            outcomes.append(try episode(env, seed: envSeed, policy: &policy))
+            progress(i + 1)
+        }
+        return EvaluationReport(
+            task: env.taskID, policy: kind, reward: env.rewardKind, episodes: episodes, seed: seed, horizon: env.horizon,
+            successAny: Statistics.wilson(successes: outcomes.filter(\.successAny).count, trials: episodes),
+            successFinal: Statistics.wilson(successes: outcomes.filter(\.successFinal).count, trials: episodes),
+            firstSuccessStep: Statistics.mean(outcomes.compactMap { $0.firstSuccessStep.map(Double.init) }),
+            meanReturn: Statistics.mean(outcomes.map(\.episodeReturn)))
+    }
+}

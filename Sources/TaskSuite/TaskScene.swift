@@ -1,0 +1,41 @@
+import Physics
+
+/// What a task family implements: a physics scene plus the task's reading of it. The shared
+/// episode machinery (`TaskEnvironment`) does everything else: input checking, clipping,
+/// substepping, horizons, rewards, snapshots and seeding.
+///
+/// Physics never computes rewards: the scene reads bodies and joints and turns them into
+/// observations, and the success predicate and rewards are functions of observations.
+protocol TaskScene: AnyObject {
+    var world: World { get }
+    var observationSpec: ArraySpec { get }
+    /// Action components; every task uses [−1, 1] per component.
+    var actionNames: [String] { get }
+    /// Indices into the observation of the classifier features.
+    var featureIndices: [Int] { get }
+
+    /// Samples the episode's initial state. The world has just been restored to its
+    /// as-built state.
+    func resetState(rng: inout SplitMix64) throws
+    /// Takes a clipped action at the start of a control step.
+    func applyAction(_ action: [Double]) throws
+    /// Called before each physics substep (for controllers that act every substep).
+    func beforeSubstep() throws
+
+    func observation() -> [Double]
+    func isSuccess(_ observation: [Double]) -> Bool
+    func metrics(_ observation: [Double]) -> [String: Double]
+    /// The dense oracle reward (higher is better).
+    func denseReward(_ observation: [Double]) -> Double
+
+    /// The scripted expert's action for the current physics state (privileged: it may read
+    /// anything in the world). Deterministic.
+    func expertAction() -> [Double]
+    /// Teleports the objects into a sampled success configuration (for example generation);
+    /// the caller lets physics settle and re-checks the predicate.
+    func placeInSuccessConfiguration(rng: inout SplitMix64) throws
+}
+
+extension TaskScene {
+    func beforeSubstep() throws {}
+}

@@ -1,0 +1,78 @@
+import Testing
+@testable import TaskSuite
+
+@Suite("Success predicates and classifier features")
+struct PredicateTests {
+    @Test func mazeSuccessIsDistanceToGoalBelowHalf() throws {
+        let env = try registry.makeEnvironment("maze-zigzag-v1")
+        #expect(env.isSuccess([3, 3.49, 0, 0]))
+        #expect(env.isSuccess([2.6, 2.8, 9, 9]))  // velocities do not matter
+        #expect(!env.isSuccess([3, 3.5, 0, 0]))
+        #expect(!env.isSuccess([-3, -3, 0, 0]))
+        let spiral = try registry.makeEnvironment("maze-spiral-v1")
+        #expect(spiral.isSuccess([-0.5, 1.25, 0, 0]))
+        #expect(!spiral.isSuccess([3, 3, 0, 0]))
+    }
+
+    @Test func pusherSuccessIsPuckWithinThreeCentimetres() throws {
+        let env = try registry.makeEnvironment("pusher-v1")
+        // [hand xyz, puck xy, velocities]; the hand's position does not matter.
+        #expect(env.isSuccess([0.2, 0.3, 0.02, 0.0, 0.779, 0, 0, 0, 0]))
+        #expect(env.isSuccess([0, 0.7, 0.02, 0.02, 0.77, 0, 0, 0, 0]))
+        #expect(!env.isSuccess([0, 0.7, 0.02, 0.0, 0.781, 0, 0, 0, 0]))
+        #expect(!env.isSuccess([0, 0.75, 0.02, 0.0, 0.6, 0, 0, 0, 0]))
+    }
+
+    @Test func doorSuccessIsAngleAtLeastThreshold() throws {
+        let env = try registry.makeEnvironment("door-v1")
+        #expect(env.isSuccess([0, 0.5, 0.2, 0.78, 0, 0, 0, 0]))
+        #expect(env.isSuccess([0, 0.5, 0.2, 0.83, 0, 0, 0, 0]))
+        #expect(!env.isSuccess([0, 0.5, 0.2, 0.7799, 0, 0, 0, 0]))
+        #expect(!env.isSuccess([0, 0.5, 0.2, 0, 0, 0, 0, 0]))
+    }
+
+    @Test func sparseRewardIsThePredicateAndDenseRewardImprovesTowardSuccess() throws {
+        let env = try registry.makeEnvironment("pusher-v1")
+        let near: [Double] = [0, 0.7, 0.02, 0, 0.75, 0, 0, 0, 0]
+        let far: [Double] = [0, 0.4, 0.02, 0, 0.6, 0, 0, 0, 0]
+        #expect(env.reward(.sparse, near) == 1)
+        #expect(env.reward(.sparse, far) == 0)
+        #expect(env.reward(.dense, near) > env.reward(.dense, far))
+        let maze = try registry.makeEnvironment("maze-zigzag-v1")
+        #expect(maze.reward(.dense, [3, 3, 0, 0]) > maze.reward(.dense, [-3, -3, 0, 0]))
+    }
+
+    @Test(arguments: [
+        ("maze-zigzag-v1", ["ball_x", "ball_y"]),
+        ("maze-spiral-v1", ["ball_x", "ball_y"]),
+        ("pusher-v1", ["hand_x", "hand_y", "hand_z", "puck_x", "puck_y"]),
+        ("door-v1", ["hand_x", "hand_y", "hand_z", "door_angle"]),
+    ])
+    func classifierFeaturesArePositionsWithoutVelocities(id: String, names: [String]) throws {
+        let env = try registry.makeEnvironment(id)
+        #expect(env.classifierFeatureSpec.names == names)
+        #expect(!env.classifierFeatureSpec.names.contains { $0.contains("_v") }, "no velocities")
+        let observation = try env.reset(seed: 3)
+        let features = env.classifierFeatures(observation)
+        #expect(features.count == names.count)
+        for (i, name) in names.enumerated() {
+            #expect(features[i] == observation[env.observationSpec.names.firstIndex(of: name)!])
+        }
+        #expect(env.observationSpec.names.contains { $0.contains("_v") }, "policy observations carry velocities")
+    }
+
+    @Test func specsHaveANameAndBoundsForEveryComponent() throws {
+        for id in allTaskIDs {
+            let env = try registry.makeEnvironment(id)
+            for spec in [env.observationSpec, env.actionSpec, env.classifierFeatureSpec] {
+                #expect(spec.shape == [spec.names.count])
+                #expect(spec.lower.count == spec.count && spec.upper.count == spec.count)
+                #expect(Set(spec.names).count == spec.count)
+                #expect(zip(spec.lower, spec.upper).allSatisfy { $0 <= $1 })
+            }
+            #expect(env.actionSpec.lower.allSatisfy { $0 == -1 } && env.actionSpec.upper.allSatisfy { $0 == 1 })
+            #expect(env.horizon == 100)
+            #expect(abs(env.controlTimestep - env.physicsTimestep * Double(env.definition.timing.substeps)) < 1e-15)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Testing
+@testable import TaskSuite
+
+@Suite("Confidence intervals")
+struct StatisticsTests {
+    @Test func wilsonIntervalMatchesKnownValues() {
+        let none = Statistics.wilson(successes: 0, trials: 10)
+        #expect(none.value == 0 && none.lower == 0)
+        #expect(abs(none.upper - 0.2775) < 1e-4)
+        let all = Statistics.wilson(successes: 100, trials: 100)
+        #expect(all.upper == 1 && abs(all.lower - 0.9630) < 1e-4)
+        let half = Statistics.wilson(successes: 50, trials: 100)
+        #expect(abs(half.lower - 0.4038) < 1e-4 && abs(half.upper - 0.5962) < 1e-4)
+    }
+
+    @Test func meanIntervalUsesStudentsTForSmallSamples() {
+        let e = Statistics.mean([1, 2, 3, 4])
+        #expect(e.value == 2.5 && e.method == "t")
+        // s = 1.291, t(3) = 3.182: half-width 2.054.
+        #expect(abs(e.upper - e.value - 2.0540) < 1e-3)
+        let large = Statistics.mean((0..<100).map(Double.init))
+        #expect(large.method == "normal")
+        #expect(Statistics.mean([5]).lower.isNaN)
+        #expect(Statistics.mean([]).count == 0)
+    }
+
+    @Test func splitMixIsTheReferenceSequence() {
+        // First outputs of SplitMix64 seeded with 0 (Vigna's reference implementation).
+        var rng = SplitMix64(seed: 0)
+        #expect(rng.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(rng.next() == 0x6E78_9E6A_A1B9_65F4)
+        var u = SplitMix64(seed: 1)
+        for _ in 0..<1000 {
+            let x = u.unit()
+            #expect(x >= 0 && x < 1)
+            #expect((0..<7).contains(u.index(below: 7)))
+        }
+    }
+}
