@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "TaskSuite", dependencies: ["Physics", .product(name: "Yams", package: "Yams")]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
         .target(name: "Agents", dependencies: ["NeuralNet"]),
-        .target(name: "Experiments"),
+        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents"]),
 
         .executableTarget(
             name: "MuralCLI",
@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents"]),
         .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
     ]
 )
