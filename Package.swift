@@ -11,6 +11,7 @@ let package = Package(
     name: "Mural",
     products: [
         .library(name: "Physics", targets: ["Physics"]),
+        .library(name: "Render", targets: ["Render"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
     dependencies: [
@@ -21,17 +22,24 @@ let package = Package(
         .systemLibrary(name: "CODE", pkgConfig: "ode", providers: [.apt(["libode-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        // giflib ships no pkg-config file; its module map links "gif" directly.
+        .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        // libpng's low-level writer longjmps on error; the setjmp lives in this C target.
+        .target(name: "CPNGWriter", dependencies: ["CPNG"]),
 
         .target(name: "Physics", dependencies: ["CODE"]),
+        .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
                 "Physics", "CODE", "COpenBLAS", "CPNG",
+                "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CPNG", "CGIF"]),
     ]
 )

@@ -1,0 +1,17 @@
+/// Float-to-integer conversions for the per-sample paths. Swift's `Int(x)` checks for
+/// overflow and NaN on every call; these use the classic trick of adding 1.5 · 2²³, which
+/// leaves round-to-nearest(x) in the low mantissa bits. Valid for |x| < 2²², which callers
+/// guarantee by clamping or bounds checks.
+private let roundingMagic: Float = 12_582_912
+
+/// round(x) for |x| < 2²², as the low bits of a two's-complement integer.
+@inline(__always)
+func roundedBits(_ x: Float) -> UInt32 {
+    (x + roundingMagic).bitPattern &- roundingMagic.bitPattern
+}
+
+/// round(v) lane by lane, for lanes in [0, 2²²).
+@inline(__always)
+func roundedBits(_ v: SIMD3<Float>) -> SIMD3<UInt32> {
+    unsafeBitCast(v + roundingMagic, to: SIMD3<UInt32>.self) &- roundingMagic.bitPattern
+}
