@@ -71,6 +71,10 @@ func rasterize<Shader: FragmentShader>(
     let dy = (d2 * ex1 - d1 * ex2) * inverseDeterminant
     let base = v0.attributes - dx * fx0 - dy * fy0
 
+    // A local copy lets the compiler keep the shader's fields in registers across the
+    // buffer stores, which it cannot do through an inout reference.
+    var localShader = shader
+    defer { shader = localShader }
     let firstX = Int64(columnMin) * subpixelOne + subpixelOne / 2
     for row in rowMin...rowMax {
         let sampleY = Int64(row) * subpixelOne + subpixelOne / 2
@@ -82,18 +86,20 @@ func rasterize<Shader: FragmentShader>(
               edge2.clampSpan(firstX, sampleY, columnMin, &first, &last),
               first <= last
         else { continue }
-        let rowBase = base + dy * (Float(row) + 0.5)
+        var attributes = base + dy * (Float(row) + 0.5) + dx * (Float(first) + 0.5)
         let rowStart = row * width
         for column in first...last {
-            shader.shade(sample: rowStart + column, column: column, row: row,
-                         attributes: rowBase + dx * (Float(column) + 0.5))
+            localShader.shade(sample: rowStart + column, column: column, row: row, attributes: attributes)
+            attributes += dx
         }
     }
 }
 
 @inline(__always)
 private func snap(_ coordinate: Float) -> Int64 {
-    Int64((coordinate * Float(subpixelOne)).rounded())
+    // Round half away from zero without a libm call (the clipper bounds the coordinate).
+    let scaled = coordinate * Float(subpixelOne)
+    return Int64(scaled + (scaled < 0 ? -0.5 : 0.5))
 }
 
 /// The edge function of a directed edge, positive on the inside of a positively wound

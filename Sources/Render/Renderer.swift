@@ -183,25 +183,27 @@ public final class Renderer {
 
     /// Averages each pixel's samples into the output image.
     private func resolve(into image: inout RGBImage) {
-        let n = supersampling, count = UInt32(n * n)
+        let n = supersampling, count = UInt64(n * n), half = count / 2
+        // Division by the sample count as a multiply and shift, exact for sums below 2¹⁶.
+        let reciprocal = ((1 << 24) + count - 1) / count
         let (w, tw) = (width, targetWidth)
         image.pixels.withUnsafeMutableBufferPointer { out in
             for y in 0..<height {
                 for x in 0..<w {
-                    var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
-                    for sy in 0..<n {
-                        let row = color + (y * n + sy) * tw + x * n
+                    // Channels summed in separate 16-bit lanes of one word.
+                    var sum: UInt64 = 0
+                    var row = color + y * n * tw + x * n
+                    for _ in 0..<n {
                         for sx in 0..<n {
-                            let p = row[sx]
-                            r += p & 0xFF
-                            g += (p >> 8) & 0xFF
-                            b += (p >> 16) & 0xFF
+                            let p = UInt64(row[sx])
+                            sum &+= (p & 0xFF) | (p & 0xFF00) << 8 | (p & 0xFF_0000) << 16
                         }
+                        row += tw
                     }
                     let o = 3 * (y * w + x)
-                    out[o] = UInt8((r + count / 2) / count)
-                    out[o + 1] = UInt8((g + count / 2) / count)
-                    out[o + 2] = UInt8((b + count / 2) / count)
+                    out[o] = UInt8(truncatingIfNeeded: (((sum & 0xFFFF) + half) * reciprocal) >> 24)
+                    out[o + 1] = UInt8(truncatingIfNeeded: ((((sum >> 16) & 0xFFFF) + half) * reciprocal) >> 24)
+                    out[o + 2] = UInt8(truncatingIfNeeded: ((((sum >> 32) & 0xFFFF) + half) * reciprocal) >> 24)
                 }
             }
         }

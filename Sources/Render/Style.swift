@@ -62,3 +62,12 @@ extension Scene {
         self.init(primitives: primitives, lighting: lighting)
     }
 }
+
+extension Style {
+    /// This style with the geoms called `names` left out of the picture.
+    public func hiding(_ names: String...) -> Style {
+        var style = self
+        style.hidden.formUnion(names)
+        return style
+    }
+}

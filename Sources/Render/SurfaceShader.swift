@@ -67,11 +67,12 @@ struct SurfaceShader: FragmentShader {
     /// Whether (u, v) lies in a cell of the secondary colour.
     @inline(__always)
     private func checkerParity(_ u: Float, _ v: Float) -> Bool {
-        // Cells further than 2²¹ cells from the origin would overflow `roundedBits`; fold them.
+        // floor(x) = round(x - 0.5) up to ties, which only move a cell border by an ulp.
+        // Clamping keeps `roundedBits` in range; the renderer fogs out anything that far.
         let limit: Float = 2_097_152
-        let cu = min(max((u * inverseCellSize).rounded(.down), -limit), limit)
-        let cv = min(max((v * inverseCellSize).rounded(.down), -limit), limit)
-        return roundedBits(cu + cv) & 1 != 0
+        let cu = roundedBits(min(max(u * inverseCellSize, -limit), limit) - 0.5)
+        let cv = roundedBits(min(max(v * inverseCellSize, -limit), limit) - 0.5)
+        return (cu &+ cv) & 1 != 0
     }
 }
 
