@@ -40,6 +40,6 @@ let package = Package(
         ),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CPNG", "CGIF"], exclude: ["Golden"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
     ]
 )

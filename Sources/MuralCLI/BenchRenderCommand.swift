@@ -14,6 +14,7 @@ struct BenchRenderCommand: ParsableCommand {
             """)
 
     @Option(help: "Frames to time per scene.") var frames = 300
+    @Option(help: "Untimed frames per scene before timing starts.") var warmUp = 10
     @Option(help: "Image width in pixels.") var width = 320
     @Option(help: "Image height in pixels.") var height = 240
     @Option(help: "Samples per pixel along each axis (2 = 2×2 supersampling).") var supersampling = 2
@@ -24,6 +25,7 @@ struct BenchRenderCommand: ParsableCommand {
 
     func validate() throws {
         guard frames > 0 else { throw ValidationError("--frames must be positive, got \(frames)") }
+        guard warmUp >= 0 else { throw ValidationError("--warm-up must be non-negative, got \(warmUp)") }
     }
 
     struct SceneResult: Encodable {
@@ -74,7 +76,6 @@ struct BenchRenderCommand: ParsableCommand {
         let clock = ContinuousClock()
         var image = RGBImage(width: width, height: height)
         var rasterTime = Duration.zero, pngTime = Duration.zero, pngBytes = 0
-        let warmUp = 10
         for frame in 0..<(warmUp + frames) {
             try bench.drive(frame)
             try bench.world.step()
@@ -91,10 +92,13 @@ struct BenchRenderCommand: ParsableCommand {
         }
         if let output { try PNG.write(image, to: "\(output)/bench-\(bench.name).png") }
         let raster = seconds(rasterTime), png = seconds(pngTime)
+        func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
         return SceneResult(
             scene: bench.name, geoms: bench.world.geoms.count, overlays: bench.overlays.count, frames: frames,
-            rasterFramesPerSecond: Double(frames) / raster, withPNGFramesPerSecond: Double(frames) / (raster + png),
-            rasterMillisecondsPerFrame: 1000 * raster / Double(frames), pngMillisecondsPerFrame: 1000 * png / Double(frames),
+            rasterFramesPerSecond: rounded(Double(frames) / raster),
+            withPNGFramesPerSecond: rounded(Double(frames) / (raster + png)),
+            rasterMillisecondsPerFrame: rounded(1000 * raster / Double(frames)),
+            pngMillisecondsPerFrame: rounded(1000 * png / Double(frames)),
             meanPNGBytes: pngBytes / frames)
     }
 

@@ -10,14 +10,21 @@ public enum OutputFile {
                 throw RenderError.cannotWrite(path: path, reason: "it exists and is not a directory")
             }
         } else {
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw RenderError.cannotWrite(path: path, reason: reason(error))
-            }
+            try makeDirectories(path)
         }
         guard access(path, W_OK | X_OK) == 0 else {
             throw RenderError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// `mkdir -p` with the system's reason on failure (Foundation's errors for this are vague).
+    private static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
+                throw RenderError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            }
         }
     }
 

@@ -87,9 +87,9 @@ func rasterize<Shader: FragmentShader>(
               first <= last
         else { continue }
         var attributes = base + dy * (Float(row) + 0.5) + dx * (Float(first) + 0.5)
-        let rowStart = row * width
+        let rowStart = row &* width
         for column in first...last {
-            localShader.shade(sample: rowStart + column, column: column, row: row, attributes: attributes)
+            localShader.shade(sample: rowStart &+ column, column: column, row: row, attributes: attributes)
             attributes += dx
         }
     }
@@ -107,6 +107,7 @@ private func snap(_ coordinate: Float) -> Int64 {
 private struct Edge {
     let a: Int64, b: Int64, c: Int64
     let stepX: Int64
+    let inverseStep: Double
 
     @inline(__always)
     init(_ px: Int64, _ py: Int64, _ qx: Int64, _ qy: Int64) {
@@ -117,6 +118,7 @@ private struct Edge {
         let owns = a > 0 || (a == 0 && b > 0)
         c = -(a * px + b * py) - (owns ? 0 : 1)
         stepX = a * subpixelOne
+        inverseStep = stepX == 0 ? 0 : 1 / Double(stepX)
     }
 
     @inline(__always)
@@ -129,13 +131,32 @@ private struct Edge {
         let start = value(firstX, y)
         if stepX > 0 {
             // Inside from the first column k with start + k * stepX >= 0 onwards.
-            if start < 0 { first = max(first, firstColumn + Int((-start + stepX - 1) / stepX)) }
+            if start < 0 { first = max(first, firstColumn + stepsUntilInside(start)) }
         } else if stepX < 0 {
             guard start >= 0 else { return false }
-            last = min(last, firstColumn + Int(start / -stepX))
+            last = min(last, firstColumn + stepsWhileInside(start))
         } else if start < 0 {
             return false
         }
         return true
+    }
+
+    /// The least k with start + k * stepX >= 0, for start < 0 < stepX. A floating-point
+    /// estimate, corrected in exact arithmetic, avoids a slow 64-bit division per row.
+    @inline(__always)
+    private func stepsUntilInside(_ start: Int64) -> Int {
+        var k = Int64(Double(-start) * inverseStep)
+        while start &+ k &* stepX < 0 { k &+= 1 }
+        while k > 0 && start &+ (k &- 1) &* stepX >= 0 { k &-= 1 }
+        return Int(k)
+    }
+
+    /// The greatest k with start + k * stepX >= 0, for start >= 0 > stepX.
+    @inline(__always)
+    private func stepsWhileInside(_ start: Int64) -> Int {
+        var k = Int64(Double(start) * -inverseStep)
+        while k > 0 && start &+ k &* stepX < 0 { k &-= 1 }
+        while start &+ (k &+ 1) &* stepX >= 0 { k &+= 1 }
+        return Int(k)
     }
 }

@@ -80,7 +80,7 @@ public final class Renderer {
 
         let view = ViewTransform(camera: camera, width: targetWidth, height: targetHeight)
         let fog = Fog(color: scene.skyHorizon.rgb, cameraDistance: Float(length(camera.target - camera.eye)))
-        drawShadowMap(scene)
+        drawShadowMap(scene, screenRight: camera.basis.right)
         clear(scene, view: view)
         drawOrder.removeAll(keepingCapacity: true)
         // Opaque objects near to far (hidden samples are rejected before shading), then
@@ -102,8 +102,8 @@ public final class Renderer {
 
     // MARK: - Passes
 
-    private func drawShadowMap(_ scene: Scene) {
-        shadowMap.fit(direction: scene.lighting.direction, casters: scene.primitives)
+    private func drawShadowMap(_ scene: Scene, screenRight: Vector3) {
+        shadowMap.fit(direction: scene.lighting.direction, casters: scene.primitives, screenRight: screenRight)
         guard !shadowMap.isEmpty else { return }
         let (rowU, rowV, rowDepth) = shadowMap.lightSpaceRows
         var shader = ShadowDepthShader(depth: shadowMap.depth)

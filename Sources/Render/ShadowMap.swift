@@ -10,7 +10,7 @@ import Physics
 struct ShadowMap {
     let size: Int
     let depth: UnsafeMutablePointer<Float>
-    /// `size` as a Float, one ulp short so that rounding a coordinate below it stays in the map.
+    /// The largest texel coordinate a look-up uses: inside the last texel.
     private let limit: Float
     /// Light-space axes: the map's u and v, and `towardLight` (depth grows towards the light).
     private(set) var u = SIMD3<Float>(1, 0, 0)
@@ -25,7 +25,7 @@ struct ShadowMap {
 
     init(size: Int) {
         self.size = size
-        limit = Float(size).nextDown
+        limit = Float(size) - 0.5
         depth = .allocate(capacity: size * size)
         depth.initialize(repeating: -.infinity, count: size * size)
     }
@@ -33,11 +33,18 @@ struct ShadowMap {
     func deallocate() { depth.deallocate() }
 
     /// Aims the map along `direction` (the way light travels) and fits it to the casters'
-    /// bounding spheres, then clears it.
-    mutating func fit(direction: Vector3, casters: [Primitive]) {
+    /// bounding spheres, then clears it. The map's rows run along the camera's `screenRight`
+    /// as far as the light allows, so that scanning an image row walks along map rows,
+    /// which keeps shadow look-ups in cache.
+    mutating func fit(direction: Vector3, casters: [Primitive], screenRight: Vector3) {
         let d = normalize(direction)
-        let helper = abs(d.z) < 0.9 ? Vector3(0, 0, 1) : Vector3(1, 0, 0)
-        let du = normalize(cross(helper, d)), dv = cross(d, du)
+        var du = screenRight - d * dot(screenRight, d)
+        if length(du) < 1e-3 {
+            // The camera looks across the light: any axis perpendicular to it will do.
+            du = cross(abs(d.z) < 0.9 ? Vector3(0, 0, 1) : Vector3(1, 0, 0), d)
+        }
+        du = normalize(du)
+        let dv = cross(d, du)
         u = SIMD3<Float>(du)
         v = SIMD3<Float>(dv)
         towardLight = SIMD3<Float>(-d)
@@ -54,11 +61,12 @@ struct ShadowMap {
         isEmpty = !lowU.isFinite
         depth.update(repeating: -.infinity, count: size * size)
         guard !isEmpty else { return }
-        // One texel of margin on each side keeps casters' edges off the border.
+        // Two texels of margin on each side keep casters off the border texels, which
+        // therefore always read as lit: look-ups off the map clamp to them.
         let extent = max(highU - lowU, highV - lowV, 1e-3)
-        scale = Float(Double(size - 2) / extent)
-        originU = Float(lowU) - 1 / scale
-        originV = Float(lowV) - 1 / scale
+        scale = Float(Double(size - 4) / extent)
+        originU = Float(lowU) - 2 / scale
+        originV = Float(lowV) - 2 / scale
     }
 
     /// The light-space coordinates (texel u, texel v, depth) of a world point, as an affine
@@ -68,12 +76,12 @@ struct ShadowMap {
     }
 
     /// 1 if a point at texel (tu, tv) and `pointDepth` sees the light, else 0. Points the
-    /// map does not cover are lit.
+    /// map does not cover are lit. Branch-free: this runs for most visible samples.
     @inline(__always)
     func visibility(_ tu: Float, _ tv: Float, _ pointDepth: Float) -> Float {
-        guard tu >= 0, tv >= 0, tu < limit, tv < limit else { return 1 }
-        let column = Int(roundedBits(tu - 0.5)), row = Int(roundedBits(tv - 0.5))
-        return pointDepth + Self.bias >= depth[row * size + column] ? 1 : 0
+        let column = Int(roundedBits(min(max(tu, 0.5), limit) - 0.5))
+        let row = Int(roundedBits(min(max(tv, 0.5), limit) - 0.5))
+        return pointDepth + Self.bias >= depth[row &* size &+ column] ? 1 : 0
     }
 
     /// Depth tolerance (metres): a receiver this close behind a caster's far side stays lit,
