@@ -28,15 +28,22 @@ struct BenchRenderCommand: ParsableCommand {
         guard warmUp >= 0 else { throw ValidationError("--warm-up must be non-negative, got \(warmUp)") }
     }
 
+    /// Frame rates from wall-clock time, and from this thread's CPU time: on a shared
+    /// machine the CPU-time figure is what one dedicated core would sustain.
+    struct Rate: Encodable {
+        let wallFramesPerSecond: Double
+        let cpuFramesPerSecond: Double
+    }
+
     struct SceneResult: Encodable {
         let scene: String
         let geoms: Int
         let overlays: Int
         let frames: Int
-        let rasterFramesPerSecond: Double
-        let withPNGFramesPerSecond: Double
-        let rasterMillisecondsPerFrame: Double
-        let pngMillisecondsPerFrame: Double
+        let raster: Rate
+        let rasterAndPNG: Rate
+        let rasterCPUMillisecondsPerFrame: Double
+        let pngCPUMillisecondsPerFrame: Double
         let meanPNGBytes: Int
     }
 
@@ -47,11 +54,15 @@ struct BenchRenderCommand: ParsableCommand {
         let shadowMapSize: Int
         let png: String
         let note: String
+        /// /proc/loadavg's one-minute figure when the run started, to judge contention.
+        let loadAverage: Double?
         let scenes: [SceneResult]
     }
 
     func run() throws {
         if let output { try OutputFile.prepareDirectory(output) }
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+            .flatMap { $0.split(separator: " ").first.flatMap { Double($0) } }
         let renderer = try Renderer(width: width, height: height, supersampling: supersampling,
                                     shadowMapSize: shadowMapSize)
         var results: [SceneResult] = []
@@ -62,7 +73,7 @@ struct BenchRenderCommand: ParsableCommand {
             width: width, height: height, supersampling: supersampling, shadowMapSize: shadowMapSize,
             png: "libpng, zlib level 1, no row filters, to memory",
             note: "stand-in door and pusher scenes built in the benchmark; the real task scenes replace them once they exist",
-            scenes: results)
+            loadAverage: load, scenes: results)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -73,37 +84,29 @@ struct BenchRenderCommand: ParsableCommand {
     }
 
     private func measure(_ bench: BenchScene, renderer: Renderer) throws -> SceneResult {
-        let clock = ContinuousClock()
         var image = RGBImage(width: width, height: height)
-        var rasterTime = Duration.zero, pngTime = Duration.zero, pngBytes = 0
+        var raster = Stopwatch(), png = Stopwatch(), pngBytes = 0
         for frame in 0..<(warmUp + frames) {
             try bench.drive(frame)
             try bench.world.step()
-            let started = clock.now
-            try renderer.render(bench.scene(), camera: view.camera ?? bench.camera, into: &image)
-            let rendered = clock.now
-            let bytes = try PNG.encode(image)
-            let encoded = clock.now
-            if frame >= warmUp {
-                rasterTime += rendered - started
-                pngTime += encoded - rendered
-                pngBytes += bytes.count
+            let timed = frame >= warmUp
+            try raster.time(timed) {
+                try renderer.render(bench.scene(), camera: view.camera ?? bench.camera, into: &image)
             }
+            let bytes = try png.time(timed) { try PNG.encode(image) }
+            if timed { pngBytes += bytes.count }
         }
         if let output { try PNG.write(image, to: "\(output)/bench-\(bench.name).png") }
-        let raster = seconds(rasterTime), png = seconds(pngTime)
+        let n = Double(frames)
         func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
         return SceneResult(
             scene: bench.name, geoms: bench.world.geoms.count, overlays: bench.overlays.count, frames: frames,
-            rasterFramesPerSecond: rounded(Double(frames) / raster),
-            withPNGFramesPerSecond: rounded(Double(frames) / (raster + png)),
-            rasterMillisecondsPerFrame: rounded(1000 * raster / Double(frames)),
-            pngMillisecondsPerFrame: rounded(1000 * png / Double(frames)),
+            raster: Rate(wallFramesPerSecond: rounded(n / raster.wall), cpuFramesPerSecond: rounded(n / raster.cpu)),
+            rasterAndPNG: Rate(wallFramesPerSecond: rounded(n / (raster.wall + png.wall)),
+                               cpuFramesPerSecond: rounded(n / (raster.cpu + png.cpu))),
+            rasterCPUMillisecondsPerFrame: rounded(1000 * raster.cpu / n),
+            pngCPUMillisecondsPerFrame: rounded(1000 * png.cpu / n),
             meanPNGBytes: pngBytes / frames)
-    }
-
-    private func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     private func printTable(_ report: Report) {
@@ -111,13 +114,20 @@ struct BenchRenderCommand: ParsableCommand {
             + "shadow map \(report.shadowMapSize)², one core")
         print("Note: \(report.note).")
         print("PNG: \(report.png).")
-        let header = ["scene", "geoms", "frames", "raster fps", "raster ms", "+PNG fps", "PNG ms", "PNG bytes"]
+        if let load = report.loadAverage {
+            print("Load average \(load) on \(ProcessInfo.processInfo.activeProcessorCount) cores: "
+                + "wall-clock rates suffer when it exceeds about 1; CPU-time rates much less.")
+        }
+        let header = ["scene", "geoms", "frames", "raster fps", "(cpu)", "+PNG fps", "(cpu)", "raster ms", "PNG ms", "PNG bytes"]
         var rows = [header]
         for r in report.scenes {
             rows.append([
-                r.scene, "\(r.geoms)+\(r.overlays)", "\(r.frames)", String(format: "%.0f", r.rasterFramesPerSecond),
-                String(format: "%.2f", r.rasterMillisecondsPerFrame), String(format: "%.0f", r.withPNGFramesPerSecond),
-                String(format: "%.2f", r.pngMillisecondsPerFrame), "\(r.meanPNGBytes)",
+                r.scene, "\(r.geoms)+\(r.overlays)", "\(r.frames)",
+                String(format: "%.0f", r.raster.wallFramesPerSecond), String(format: "%.0f", r.raster.cpuFramesPerSecond),
+                String(format: "%.0f", r.rasterAndPNG.wallFramesPerSecond),
+                String(format: "%.0f", r.rasterAndPNG.cpuFramesPerSecond),
+                String(format: "%.2f", r.rasterCPUMillisecondsPerFrame), String(format: "%.2f", r.pngCPUMillisecondsPerFrame),
+                "\(r.meanPNGBytes)",
             ])
         }
         let widths = header.indices.map { c in rows.map { $0[c].count }.max()! }
@@ -128,5 +138,28 @@ struct BenchRenderCommand: ParsableCommand {
             }.joined(separator: "  "))
             if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
+    }
+}
+
+/// Accumulates wall-clock and thread CPU time over timed sections.
+struct Stopwatch {
+    private(set) var wall = 0.0
+    private(set) var cpu = 0.0
+
+    /// Runs `body`, adding its duration when `counted`.
+    mutating func time<T>(_ counted: Bool, _ body: () throws -> T) rethrows -> T {
+        let wall0 = Self.now(CLOCK_MONOTONIC), cpu0 = Self.now(CLOCK_THREAD_CPUTIME_ID)
+        let result = try body()
+        if counted {
+            wall += Self.now(CLOCK_MONOTONIC) - wall0
+            cpu += Self.now(CLOCK_THREAD_CPUTIME_ID) - cpu0
+        }
+        return result
+    }
+
+    private static func now(_ clock: clockid_t) -> Double {
+        var t = timespec()
+        clock_gettime(clock, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }

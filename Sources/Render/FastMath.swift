@@ -15,3 +15,20 @@ func roundedBits(_ x: Float) -> UInt32 {
 func roundedBits(_ v: SIMD3<Float>) -> SIMD3<UInt32> {
     unsafeBitCast(v + roundingMagic, to: SIMD3<UInt32>.self) &- roundingMagic.bitPattern
 }
+
+/// round(v) lane by lane, for |lanes| < 2²², as two's-complement bits.
+@inline(__always)
+func roundedBits(_ v: SIMD4<Float>) -> SIMD4<UInt32> {
+    unsafeBitCast(v + roundingMagic, to: SIMD4<UInt32>.self) &- roundingMagic.bitPattern
+}
+
+/// Lane-wise clamp. The standard library's `clamped(lowerBound:upperBound:)` on SIMD
+/// types compiles to out-of-line generic calls; comparisons and blends stay inline.
+@inline(__always)
+func clamp(_ v: SIMD4<Float>, _ low: SIMD4<Float>, _ high: SIMD4<Float>) -> SIMD4<Float> {
+    let raised = v.replacing(with: low, where: v .< low)
+    return raised.replacing(with: high, where: raised .> high)
+}
+
+@inline(__always)
+func clamp01(_ v: SIMD4<Float>) -> SIMD4<Float> { clamp(v, .zero, .one) }

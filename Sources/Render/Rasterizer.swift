@@ -16,11 +16,13 @@ enum CullMode {
     case front
 }
 
-/// Receives every sample a triangle covers.
+/// Receives the samples a triangle covers, one row span at a time.
 protocol FragmentShader {
-    /// `sample` is the row-major index of (`column`, `row`) in the target; `attributes` are
-    /// the interpolated attributes divided by w (slot 0 is 1/w).
-    mutating func shade(sample: Int, column: Int, row: Int, attributes: SIMD8<Float>)
+    /// Shades columns `first...last` of `row`, whose first sample has row-major index
+    /// `firstSample` in the target. `attributes` are the interpolated attributes divided by
+    /// w (slot 0 is 1/w) at the first sample; they change by `step` per column.
+    mutating func shadeSpan(row: Int, first: Int, last: Int, firstSample: Int,
+                            attributes: SIMD8<Float>, step: SIMD8<Float>)
 }
 
 /// Sub-pixel precision of vertex positions: 8 bits. Positions are snapped to this grid and
@@ -86,12 +88,8 @@ func rasterize<Shader: FragmentShader>(
               edge2.clampSpan(firstX, sampleY, columnMin, &first, &last),
               first <= last
         else { continue }
-        var attributes = base + dy * (Float(row) + 0.5) + dx * (Float(first) + 0.5)
-        let rowStart = row &* width
-        for column in first...last {
-            localShader.shade(sample: rowStart &+ column, column: column, row: row, attributes: attributes)
-            attributes += dx
-        }
+        localShader.shadeSpan(row: row, first: first, last: last, firstSample: row &* width &+ first,
+                              attributes: base + dy * (Float(row) + 0.5) + dx * (Float(first) + 0.5), step: dx)
     }
 }
 

@@ -44,11 +44,12 @@ public final class Renderer {
         self.supersampling = supersampling
         targetWidth = width * supersampling
         targetHeight = height * supersampling
-        let samples = targetWidth * targetHeight
-        color = .allocate(capacity: samples)
-        color.initialize(repeating: 0, count: samples)
-        depth = .allocate(capacity: samples)
-        depth.initialize(repeating: 0, count: samples)
+        // Padding after the last sample lets the shader load and store whole groups of four.
+        let samples = targetWidth * targetHeight, padded = samples + 3
+        color = .allocate(capacity: padded)
+        color.initialize(repeating: 0, count: padded)
+        depth = .allocate(capacity: padded)
+        depth.initialize(repeating: 0, count: padded)
         shadowMap = ShadowMap(size: shadowMapSize)
         clipper = Clipper(width: targetWidth, height: targetHeight)
         vertices = .allocate(capacity: 0)

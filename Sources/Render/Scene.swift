@@ -62,7 +62,7 @@ public struct Lighting: Hashable, Sendable {
     /// Extra light on a surface facing the light squarely.
     public var diffuse: Float
 
-    public init(direction: Vector3 = Vector3(-0.45, -0.3, -1), ambient: Float = 0.42, diffuse: Float = 0.68) {
+    public init(direction: Vector3 = Vector3(0.35, 0.45, -1), ambient: Float = 0.5, diffuse: Float = 0.6) {
         self.direction = direction
         self.ambient = ambient
         self.diffuse = diffuse

@@ -105,8 +105,12 @@ struct ShadowDepthShader: FragmentShader {
     let depth: UnsafeMutablePointer<Float>
 
     @inline(__always)
-    mutating func shade(sample: Int, column: Int, row: Int, attributes: SIMD8<Float>) {
-        let d = attributes[1]
-        if d > depth[sample] { depth[sample] = d }
+    mutating func shadeSpan(row: Int, first: Int, last: Int, firstSample: Int,
+                            attributes: SIMD8<Float>, step: SIMD8<Float>) {
+        var d = attributes[1]
+        for sample in firstSample...(firstSample &+ last &- first) {
+            if d > depth[sample] { depth[sample] = d }
+            d += step[1]
+        }
     }
 }
