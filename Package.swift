@@ -8,6 +8,7 @@ import PackageDescription
 //   Physics                 a typed, deterministic Swift layer over ODE
 //   TaskSuite               environments defined as data in Tasks/, experts, success examples
 //   NeuralNet, Agents       Float32 MLPs on OpenBLAS; Soft Actor-Critic
+//   Render                  a software rasterizer; PNG frames, contact sheets, GIFs
 //   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command
 let package = Package(
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Agents", targets: ["Agents"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Render", targets: ["Render"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
     dependencies: [
@@ -29,9 +31,14 @@ let package = Package(
         .systemLibrary(name: "CODE", pkgConfig: "ode", providers: [.apt(["libode-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        // giflib ships no pkg-config file; its module map links "gif" directly.
+        .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        // libpng's low-level writer longjmps on error; the setjmp lives in this C target.
+        .target(name: "CPNGWriter", dependencies: ["CPNG"]),
 
         .target(name: "Physics", dependencies: ["CODE"]),
         .target(name: "TaskSuite", dependencies: ["Physics", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
         .target(name: "Agents", dependencies: ["NeuralNet"]),
         .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents"]),
@@ -39,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "TaskSuite", "NeuralNet", "Agents", "Experiments", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "TaskSuite", "NeuralNet", "Agents", "Render", "Experiments", "CODE", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,5 +56,6 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents"]),
         .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
     ]
 )
