@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
         .target(name: "Agents", dependencies: ["NeuralNet"]),
-        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents"]),
+        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Render"]),
 
         .executableTarget(
             name: "MuralCLI",
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "Render"]),
         .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
     ]
