@@ -47,17 +47,27 @@ public struct RunDirectory: Sendable {
 
     /// Creates `url` if needed and proves it writable by creating and removing a probe file.
     public static func ensureWritable(_ url: URL) throws {
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw ExperimentError.unwritableDirectory(path: url.path, reason: reason(error))
+        func fail(_ reason: String) -> ExperimentError { .unwritableDirectory(path: url.path, reason: reason) }
+        try makeDirectories(url.path, failure: fail)
+        let probe = url.appendingPathComponent(".mural-write-probe-\(getpid())").path
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw fail(String(cString: strerror(errno))) }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// `mkdir -p`, reporting the first directory that cannot be made and why.
+    private static func makeDirectories(_ path: String, failure: (String) -> ExperimentError) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw failure("\(path) exists and is not a directory") }
+            return
         }
-        let probe = url.appendingPathComponent(".mural-write-probe-\(getpid())")
-        guard manager.createFile(atPath: probe.path, contents: Data()) else {
-            throw ExperimentError.unwritableDirectory(path: url.path, reason: String(cString: strerror(errno)))
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectories(parent, failure: failure) }
+        if mkdir(path, 0o755) != 0, errno != EEXIST {
+            throw failure("cannot create \(path): \(String(cString: strerror(errno)))")
         }
-        try? manager.removeItem(at: probe)
     }
 
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }

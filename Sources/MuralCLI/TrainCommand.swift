@@ -23,8 +23,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
     @Option(help: "Hidden widths of the SAC networks, comma-separated.") var hidden: String = "256,256"
     @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
+    @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
 
     static let rewardNames = RewardKind.allCases.map(\.rawValue)
+
+    func validate() throws {
+        if force && resume { throw ValidationError("--force and --resume exclude each other") }
+    }
 
     func run() throws {
         guard let kind = RewardKind(rawValue: reward) else {
@@ -42,11 +47,12 @@ struct TrainCommand: ParsableCommand {
 
         let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, training: configuration)
         let (directory, existing) = try RunDirectory.prepare(URL(fileURLWithPath: output), configuration: canonicalJSON(resolved),
-                                                             mode: force ? .force : .fresh)
-        if existing {
+                                                             mode: force ? .force : resume ? .resume : .fresh)
+        if existing && directory.isComplete {
             print("\(output) already holds this finished run; nothing to do (pass --force to run it again)")
             return
         }
+        // Runs keep no checkpoints yet, so an unfinished run restarts from its first step.
         let loop = try TrainingLoop(configuration: configuration, environment: environment,
                                     evaluationEnvironment: evaluationEnvironment,
                                     rewards: TaskReward(kind, environment: environment))
