@@ -207,12 +207,12 @@ public final class SACAgent {
         let s = scratch, n = batch.size
         samplePolicy(observations: batch.observations)
         s.fillCriticInput(observations: batch.observations, actions: UnsafeBufferPointer(s.actions))
-        var criticOutputs: [UnsafeBufferPointer<Float>] = []
-        for j in 0..<2 {
-            criticOutputs.append(critics[j].parameters.withUnsafeBufferPointer { parameters in
+        // Each critic's outputs stay valid in its own workspace until its next forward pass.
+        let criticOutputs = (0..<2).map { j in
+            critics[j].parameters.withUnsafeBufferPointer { parameters in
                 criticNetwork.forward(parameters: parameters, input: UnsafeBufferPointer(s.criticInput),
                                       batchSize: n, workspace: s.criticWorkspaces[j])
-            })
+            }
         }
         var loss: Float = 0, sumLogProbability: Float = 0, sumQ: Float = 0
         for i in 0..<n {
@@ -259,9 +259,13 @@ public final class SACAgent {
     /// J(α) = E[−α(log π(a|s) + H̄)] (arXiv:1812.05905 eq. 18), optimised in log α as softlearning does:
     /// ∂J/∂log α = −(E[log π] + H̄) = entropy − H̄.
     private func updateTemperature(entropy: Float) {
-        var logAlpha = [logTemperature]
-        temperatureOptimizer.update(&logAlpha, gradient: [entropy - targetEntropy])
-        logTemperature = logAlpha[0]
+        var gradient = entropy - targetEntropy
+        withUnsafeMutablePointer(to: &logTemperature) { logAlpha in
+            withUnsafePointer(to: &gradient) {
+                temperatureOptimizer.update(UnsafeMutableBufferPointer(start: logAlpha, count: 1),
+                                            gradient: UnsafeBufferPointer(start: $0, count: 1))
+            }
+        }
     }
 
     /// θ̄ⱼ ← τθⱼ + (1 − τ)θ̄ⱼ after every gradient step.

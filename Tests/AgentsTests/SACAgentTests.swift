@@ -92,6 +92,32 @@ struct SACAgentTests {
                 "critic loss \(relabelledLoss) with rewards 10 vs \(storedLoss) with stored rewards: relabelling was ignored")
     }
 
+    @Test("terminal transitions do not bootstrap: their critic target is the reward alone")
+    func terminalTransitions() {
+        // With one stored transition every row of the batch is that transition, so J_Q is known in closed form.
+        func criticLoss(terminal: Bool) -> (reported: Float, expectedWithoutBootstrap: Float) {
+            let agent = Self.agent(seed: 9)
+            let replay = ReplayBuffer(capacity: 1, observationSize: 3, actionSize: 2)
+            let (observation, action, reward): ([Float], [Float], Float) = ([0.2, -0.4, 0.9], [0.3, -0.8], 0.7)
+            replay.append(observation: observation, action: action, nextObservation: [1, 1, 1], terminal: terminal, reward: reward)
+            let workspace = MLPWorkspace<Float>(for: agent.criticNetwork, capacity: 1)
+            let q = (0..<2).map { j in
+                agent.criticParameters(j).withUnsafeBufferPointer { p in
+                    (observation + action).withUnsafeBufferPointer {
+                        agent.criticNetwork.forward(parameters: p, input: $0, batchSize: 1, workspace: workspace)[0]
+                    }
+                }
+            }
+            let expected = 0.25 * ((q[0] - reward) * (q[0] - reward) + (q[1] - reward) * (q[1] - reward))
+            return (agent.update(from: replay).criticLoss, expected)
+        }
+        let terminal = criticLoss(terminal: true), continuing = criticLoss(terminal: false)
+        #expect(abs(terminal.reported - terminal.expectedWithoutBootstrap) < 1e-5,
+                "terminal: J_Q = \(terminal.reported), ½(Q − r)² gives \(terminal.expectedWithoutBootstrap)")
+        #expect(abs(continuing.reported - continuing.expectedWithoutBootstrap) > 1e-3,
+                "a non-terminal transition (time limit) must bootstrap from the next state")
+    }
+
     @Test("deterministic act is tanh(μ), repeatable and does not consume randomness")
     func acting() {
         let agent = Self.agent(seed: 5)
