@@ -133,6 +133,12 @@ public final class SACAgent {
         environmentStep < configuration.warmUpSteps ? randomAction() : act(observation: observation, deterministic: false)
     }
 
+    /// An empty replay buffer of `replayCapacity` transitions shaped for this agent.
+    public func makeReplayBuffer(featureSize: Int = 0) -> ReplayBuffer {
+        ReplayBuffer(capacity: configuration.replayCapacity, observationSize: observationSize,
+                     actionSize: actionSize, featureSize: featureSize)
+    }
+
     /// Whether the loop should take gradient steps now (the replay holds at least `minimumReplaySize`).
     public func isReadyToUpdate(replay: ReplayBuffer) -> Bool {
         replay.count >= configuration.minimumReplaySize

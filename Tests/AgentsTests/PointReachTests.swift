@@ -42,8 +42,9 @@ func trainPointReach(seed: UInt64, environmentSteps: Int, evaluationEpisodes: In
     configuration.policyLearningRate = 1e-3
     configuration.qLearningRate = 1e-3
     configuration.temperatureLearningRate = 1e-3
+    configuration.replayCapacity = environmentSteps
     let agent = SACAgent(observationSize: 2, actionSize: 2, configuration: configuration, seed: seed)
-    let replay = ReplayBuffer(capacity: environmentSteps, observationSize: 2, actionSize: 2)
+    let replay = agent.makeReplayBuffer()
     var environmentGenerator = SeededGenerator(seed: seed &+ 1000)
     var environment = PointReach()
 
