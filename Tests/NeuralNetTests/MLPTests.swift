@@ -117,7 +117,7 @@ struct MLPTests {
         #expect(network.biasRange(layer: 0) == 12..<16)
         #expect(network.weightRange(layer: 1) == 16..<24)
         #expect(network.biasRange(layer: 1) == 24..<26)
-        // y = W x + b with W = [[1,2,3],[4,5,6]]… checked on a single linear layer.
+        // A single linear layer computes y = W x + b.
         let linear = MLP(layerSizes: [3, 2], activations: [.identity])
         let y = linear.outputs([1, 2, 3, 4, 5, 6, 0.5, -0.5] as [Double], [1, 0, -1], batchSize: 1)
         #expect(y == [-1.5, -2.5], "y = W x + b with W = [[1,2,3],[4,5,6]], x = (1,0,−1), b = (0.5,−0.5)")
