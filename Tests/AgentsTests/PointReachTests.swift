@@ -53,8 +53,10 @@ func trainPointReach(seed: UInt64, environmentSteps: Int, evaluationEpisodes: In
         let action = agent.explorationAction(observation: observation, environmentStep: step)
         let (next, reward) = environment.step(action)
         // Episodes end on the time limit only, which is not terminal: the critic bootstraps through it.
-        replay.append(observation: observation, action: action, nextObservation: next, terminal: false, reward: reward)
-        observation = (step + 1) % PointReach.horizon == 0 ? environment.reset(using: &environmentGenerator) : next
+        let timeLimit = (step + 1) % PointReach.horizon == 0
+        replay.append(observation: observation, action: action, nextObservation: next, terminal: false,
+                      timeLimit: timeLimit, reward: reward)
+        observation = timeLimit ? environment.reset(using: &environmentGenerator) : next
         if agent.isReadyToUpdate(replay: replay) {
             for _ in 0..<configuration.updatesPerStep { agent.update(from: replay) }
         }

@@ -99,7 +99,8 @@ struct SACAgentTests {
             let agent = Self.agent(seed: 9)
             let replay = ReplayBuffer(capacity: 1, observationSize: 3, actionSize: 2)
             let (observation, action, reward): ([Float], [Float], Float) = ([0.2, -0.4, 0.9], [0.3, -0.8], 0.7)
-            replay.append(observation: observation, action: action, nextObservation: [1, 1, 1], terminal: terminal, reward: reward)
+            replay.append(observation: observation, action: action, nextObservation: [1, 1, 1], terminal: terminal,
+                          timeLimit: !terminal, reward: reward)
             let workspace = MLPWorkspace<Float>(for: agent.criticNetwork, capacity: 1)
             let q = (0..<2).map { j in
                 agent.criticParameters(j).withUnsafeBufferPointer { p in
