@@ -20,8 +20,9 @@ public struct SACUpdateStatistics: Sendable, Equatable {
 ///
 /// A training loop drives it with `explorationAction`, stores transitions in a `ReplayBuffer`, and calls
 /// `update(from:rewards:)`; the `rewards` closure lets any reward model (meta-NML, a VICE classifier)
-/// label the sampled batch. Everything random draws from one `SeededGenerator`, and OpenBLAS runs
-/// single-threaded with a pinned kernel, so a seed fixes every bit of the run.
+/// label the sampled batch. Everything random draws from one `SeededGenerator`, so a seed fixes every bit
+/// of the run once the loop pins OpenBLAS to one thread (`BLASRuntime.setThreadCount(1)`) and a kernel
+/// (`OPENBLAS_CORETYPE`): different kernels round differently, and some are not reproducible across threads.
 public final class SACAgent {
     public let configuration: SACConfiguration
     public let observationSize: Int

@@ -74,6 +74,9 @@ func trainPointReach(seed: UInt64, environmentSteps: Int, evaluationEpisodes: In
 
 @Suite("SAC learns")
 struct PointReachTests {
+    /// One OpenBLAS thread, as training runs use: bit-reproducibility across runs relies on it for some kernels.
+    init() { BLASRuntime.setThreadCount(1) }
+
     @Test("SAC reaches a 2-D goal from random starts (dense reward −distance)")
     func reachesGoal() {
         let successRate = trainPointReach(seed: 1, environmentSteps: 2500)

@@ -5,6 +5,9 @@ import NeuralNet
 
 @Suite("SAC agent")
 struct SACAgentTests {
+    /// One OpenBLAS thread, as training runs use: bit-reproducibility across runs relies on it for some kernels.
+    init() { BLASRuntime.setThreadCount(1) }
+
     static var smallConfiguration: SACConfiguration {
         var configuration = SACConfiguration()
         configuration.hiddenSizes = [32, 32]
