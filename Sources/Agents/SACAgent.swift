@@ -40,7 +40,8 @@ public final class SACAgent {
     public internal(set) var generator: SeededGenerator
     public internal(set) var updateCount = 0
 
-    let policy: SquashedGaussianPolicy
+    /// The distribution head on top of `policyNetwork`.
+    public let policy: SquashedGaussianPolicy
     let scratch: SACScratch
 
     /// One critic: its parameters, its Polyak-averaged target, and its optimiser. A class, so that the
