@@ -122,6 +122,24 @@ struct SACAgentTests {
                 "a non-terminal transition (time limit) must bootstrap from the next state")
     }
 
+    @Test("the GEMM FLOP count of one update matches the passes SAC makes")
+    func flopAccounting() {
+        let agent = Self.agent(seed: 10), replay = Self.randomReplay(seed: 10)
+        let before = agent.gemmFLOPs
+        agent.update(from: replay)
+        let batch = Self.smallConfiguration.batchSize
+        func full(_ network: MLP) -> Int { network.forwardFLOPs(batchSize: batch) }
+        func withoutInputLayer(_ network: MLP) -> Int {
+            full(network) - 2 * batch * network.layerSizes[0] * network.layerSizes[1]
+        }
+        // Policy: forward on s′ and on s, then ∂θ for every layer and ∂a for all but the input layer.
+        let policy = 3 * full(agent.policyNetwork) + withoutInputLayer(agent.policyNetwork)
+        // Each critic: target forward, forward + backward (∂θ, and ∂a below the input layer), forward at
+        // the policy's actions and backward to the action input.
+        let critics = 2 * (5 * full(agent.criticNetwork) + withoutInputLayer(agent.criticNetwork))
+        #expect(agent.gemmFLOPs - before == policy + critics)
+    }
+
     @Test("deterministic act is tanh(μ), repeatable and does not consume randomness")
     func acting() {
         let agent = Self.agent(seed: 5)
