@@ -64,10 +64,12 @@ public struct ArchiveReader {
         if let expectedCount, count != expectedCount {
             throw ArchiveError.shapeMismatch(what: what, expected: "[\(expectedCount)]", found: "[\(count)]")
         }
-        return try (0..<count).map { _ -> Scalar in
-            if Scalar.self == Float.self { return Float(bitPattern: try read(what)) as! Scalar }
-            return Double(bitPattern: try read(what)) as! Scalar
-        }
+        // The stored bytes are the little-endian memory image (see `ArchiveWriter.append(scalars:)`).
+        var values = [Scalar](repeating: 0, count: count)
+        let byteCount = count * Int(width)
+        values.withUnsafeMutableBytes { $0.copyBytes(from: bytes[position..<(position + byteCount)]) }
+        position += byteCount
+        return values
     }
 
     /// Fails unless every byte was consumed: extra bytes mean a different or corrupted layout.

@@ -1,5 +1,9 @@
 import Glibc
 
+#if !_endian(little)
+#error("Mural archives store scalars as their little-endian memory image")
+#endif
+
 /// Builds a versioned little-endian binary file: an 8-byte magic, a UInt32 version, then fields.
 public struct ArchiveWriter {
     public private(set) var bytes: [UInt8] = []
@@ -29,17 +33,12 @@ public struct ArchiveWriter {
         for value in values { append(Int64(value)) }
     }
 
-    /// A length-prefixed scalar vector: element width in bytes, count, then the IEEE bit patterns.
+    /// A length-prefixed scalar vector: element width in bytes, count, then the IEEE 754 values in
+    /// little-endian byte order, which on the little-endian hosts Mural supports is their memory image.
     public mutating func append<Scalar: NetworkScalar>(scalars values: some Collection<Scalar>) {
         append(UInt8(MemoryLayout<Scalar>.size))
         append(UInt64(values.count))
-        for value in values {
-            switch value {
-            case let v as Float: append(v.bitPattern)
-            case let v as Double: append(v.bitPattern)
-            default: preconditionFailure("archives store Float or Double scalars")
-            }
-        }
+        Array(values).withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
 
     /// Writes the archive to `path` atomically: a temporary file in the same directory, flushed to
