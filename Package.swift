@@ -7,7 +7,8 @@ import PackageDescription
 //   CODE, COpenBLAS, CPNG   system libraries from Debian, found through pkg-config
 //   Physics                 a typed, deterministic Swift layer over ODE
 //   TaskSuite               environments defined as data in Tasks/, experts, success examples
-//   NeuralNet, Agents       Float32 MLPs on OpenBLAS; Soft Actor-Critic
+//   NeuralNet               BLAS-backed MLPs on flat parameter vectors, losses, Adam, checkpoints
+//   Agents                  Soft Actor-Critic and its replay buffer
 //   Render                  a software rasterizer; PNG frames, contact sheets, GIFs
 //   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command

@@ -93,9 +93,7 @@ public final class TrainingLoop {
         sac.replayCapacity = min(sac.replayCapacity, configuration.steps)
         agent = SACAgent(observationSize: environment.observationSpec.count, actionSize: environment.actionSpec.count,
                          configuration: sac, seed: SeedStream.agent.seed(configuration.seed))
-        replay = ReplayBuffer(capacity: sac.replayCapacity, observationSize: environment.observationSpec.count,
-                              actionSize: environment.actionSpec.count,
-                              featureSize: environment.classifierFeatureSpec.count)
+        replay = agent.makeReplayBuffer(featureSize: environment.classifierFeatureSpec.count)
     }
 
     /// Runs to `configuration.steps`, calling `onRecord` after every evaluation.
@@ -136,7 +134,7 @@ public final class TrainingLoop {
         }
         // Time limits are not terminal states: the critic keeps bootstrapping through them.
         replay.append(observation: state, action: action, nextObservation: result.observation.map(Float.init),
-                      terminal: result.terminated, features: features, reward: reward)
+                      terminal: result.terminated, timeLimit: result.truncated, features: features, reward: reward)
         step += 1
         episodeSucceeded = episodeSucceeded || result.info.success
         if result.terminated || result.truncated {
