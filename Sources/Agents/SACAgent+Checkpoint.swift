@@ -9,6 +9,21 @@ extension SACAgent {
 
     public func save(to path: String) throws {
         var writer = ArchiveWriter(magic: Self.checkpointMagic, version: Self.checkpointVersion)
+        try write(to: &writer)
+        try writer.write(to: path)
+    }
+
+    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` on a foreign, newer, truncated or
+    /// internally inconsistent file.
+    public static func load(from path: String) throws -> SACAgent {
+        var reader = try ArchiveReader(contentsOf: path, magic: checkpointMagic, supportedVersion: checkpointVersion)
+        let agent = try read(from: &reader)
+        try reader.finish()
+        return agent
+    }
+
+    /// Appends the agent's fields to an archive, so that larger checkpoints (a training run's) can nest it.
+    public func write(to writer: inout ArchiveWriter) throws {
         let configurationJSON = try JSONEncoder().encode(configuration)
         writer.append(string: String(decoding: configurationJSON, as: UTF8.self))
         writer.append(integers: [observationSize, actionSize, updateCount])
@@ -24,13 +39,10 @@ extension SACAgent {
         writer.append(scalars: [logTemperature])
         temperatureOptimizer.write(to: &writer)
         generator.write(to: &writer)
-        try writer.write(to: path)
     }
 
-    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` on a foreign, newer, truncated or
-    /// internally inconsistent file.
-    public static func load(from path: String) throws -> SACAgent {
-        var reader = try ArchiveReader(contentsOf: path, magic: checkpointMagic, supportedVersion: checkpointVersion)
+    /// Reads the fields `write(to:)` appended.
+    public static func read(from reader: inout ArchiveReader) throws -> SACAgent {
         let configurationJSON = try reader.readString("configuration")
         let configuration: SACConfiguration
         do {
@@ -62,7 +74,6 @@ extension SACAgent {
         agent.logTemperature = try reader.readScalars("log temperature", as: Float.self, expectedCount: 1)[0]
         agent.temperatureOptimizer = try readOptimizer(&reader, "temperature optimiser", parameterCount: 1)
         agent.generator = try SeededGenerator(from: &reader)
-        try reader.finish()
         return agent
     }
 

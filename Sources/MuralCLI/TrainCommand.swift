@@ -10,8 +10,10 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train SAC on a task with a chosen reward.",
         discussion: """
             Writes RUN_DIR/config.json (the resolved configuration), metrics.csv and metrics.jsonl \
-            (one row per evaluation), policy.bin (the final agent) and final.json (the last \
-            evaluation), each atomically.
+            (one row per evaluation), checkpoint.bin (the whole training state, every \
+            --checkpoint-interval steps), policy.bin (the final agent) and final.json (the last \
+            evaluation), each atomically. --resume continues from checkpoint.bin exactly as if the \
+            run had never stopped; the checkpoint is deleted once the run is complete.
             """)
 
     @Option(help: "Task id (see `mural tasks`).") var task: String
@@ -21,6 +23,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Run directory.") var output: String
     @Option(help: "Environment steps between evaluations.") var evaluationInterval: Int = 1000
     @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
+    @Option(help: "Environment steps between checkpoints.") var checkpointInterval: Int = 5000
     @Option(help: "Hidden widths of the SAC networks, comma-separated.") var hidden: String = "256,256"
     @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
     @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
@@ -42,6 +45,7 @@ struct TrainCommand: ParsableCommand {
         var configuration = TrainingConfiguration(task: task, reward: reward, steps: steps, seed: seed)
         configuration.evaluationInterval = evaluationInterval
         configuration.evaluationEpisodes = evaluationEpisodes
+        configuration.checkpointInterval = checkpointInterval
         configuration.sac.hiddenSizes = try parseSizes(hidden)
         try configuration.validate()
 
@@ -52,19 +56,31 @@ struct TrainCommand: ParsableCommand {
             print("\(output) already holds this finished run; nothing to do (pass --force to run it again)")
             return
         }
-        // Runs keep no checkpoints yet, so an unfinished run restarts from its first step.
-        let loop = try TrainingLoop(configuration: configuration, environment: environment,
-                                    evaluationEnvironment: evaluationEnvironment,
-                                    rewards: TaskReward(kind, environment: environment))
-        let log = MetricsLog(directory: directory)
-        let progress = ProgressLine()
-        try loop.run { record in
+        let checkpoint = directory.file(RunDirectory.checkpointFile).path
+        directory.removeAbandonedTemporaries(of: RunDirectory.checkpointFile)
+        let rewards = TaskReward(kind, environment: environment)
+        let loop: TrainingLoop
+        if existing && FileManager.default.fileExists(atPath: checkpoint) {
+            loop = try TrainingLoop(resumingFrom: checkpoint, configuration: configuration, environment: environment,
+                                    evaluationEnvironment: evaluationEnvironment, rewards: rewards)
+            FileHandle.standardError.write(Data("resuming \(output) from its checkpoint at step \(loop.step)\n".utf8))
+        } else {
+            loop = try TrainingLoop(configuration: configuration, environment: environment,
+                                    evaluationEnvironment: evaluationEnvironment, rewards: rewards)
+        }
+        // Rows an interrupted process wrote after its last checkpoint are dropped; the loop makes them again.
+        let log = MetricsLog(directory: directory, records: loop.records)
+        try log.write()
+        let progress = ProgressLine(startStep: loop.step)
+        try loop.run(checkpointPath: checkpoint) { record in
             try log.append(record)
             progress.show(record, of: steps)
         }
         progress.finish()
         try loop.agent.save(to: directory.file("policy.bin").path)
         try directory.write(canonicalJSON(log.records.last!), to: RunDirectory.completionFile)
+        // A complete run is never resumed, and its checkpoint holds the whole replay buffer.
+        try? FileManager.default.removeItem(atPath: checkpoint)
         let last = log.records.last!
         print("\(task) \(reward) seed \(seed): success \(Int((last.successAny * 100).rounded())) % (any step), "
               + "\(Int((last.successFinal * 100).rounded())) % (final step) after \(steps) steps, \(output)")
@@ -90,11 +106,15 @@ func parseSizes(_ text: String) throws -> [Int] {
 final class ProgressLine {
     private let start = ContinuousClock.now
     private let interactive = isatty(2) != 0
+    /// The step this process started from (a resumed run's checkpoint), for the rate.
+    private let startStep: Int
+
+    init(startStep: Int) { self.startStep = startStep }
 
     func show(_ record: TrainingRecord, of total: Int) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let rate = Double(record.step) / max(seconds, 1e-9)
+        let rate = Double(record.step - startStep) / max(seconds, 1e-9)
         let eta = Double(total - record.step) / max(rate, 1e-9)
         let line = String(format: "step %d/%d  %.0f steps/s  ETA %.0f s  eval success %.0f %% (any) %.0f %% (final)",
                           record.step, total, rate, eta, record.successAny * 100, record.successFinal * 100)
