@@ -24,7 +24,11 @@ extension SACAgent {
 
     /// Appends the agent's fields to an archive, so that larger checkpoints (a training run's) can nest it.
     public func write(to writer: inout ArchiveWriter) throws {
-        let configurationJSON = try JSONEncoder().encode(configuration)
+        // Sorted keys: JSONEncoder's default key order changes from process to process, and equal
+        // agents must give equal bytes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let configurationJSON = try encoder.encode(configuration)
         writer.append(string: String(decoding: configurationJSON, as: UTF8.self))
         writer.append(integers: [observationSize, actionSize, updateCount])
         policyNetwork.write(to: &writer)
