@@ -1,0 +1,92 @@
+import Experiments
+import Foundation
+import Testing
+
+@Suite("Resume after a kill")
+struct KillResumeTests {
+    static let train = ["train", "--task", "maze-zigzag-v1", "--reward", "dense", "--steps", "400", "--seed", "2",
+                        "--evaluation-interval", "100", "--evaluation-episodes", "2", "--checkpoint-interval", "150",
+                        "--hidden", "16,16"]
+
+    @Test("mural train killed by SIGKILL, then resumed, ends with the policy bytes and metrics of an uninterrupted run")
+    func killAndResume() throws {
+        let root = try temporaryDirectory()
+        let whole = root.appendingPathComponent("whole"), killed = root.appendingPathComponent("killed")
+        let log = root.appendingPathComponent("killed.log")
+        try #require(try mural(Self.train + ["--out", whole.path], log: root.appendingPathComponent("whole.log")).waitForExit() == 0)
+
+        let process = try mural(Self.train + ["--out", killed.path], log: log)
+        // Kill once the step-150 checkpoint exists and the metrics row of step 200 is written: resuming
+        // must drop that row and make it again.
+        let checkpoint = killed.appendingPathComponent(RunDirectory.checkpointFile)
+        let metrics = killed.appendingPathComponent(MetricsLog.csvFile)
+        let deadline = Date().addingTimeInterval(120)
+        while !(FileManager.default.fileExists(atPath: checkpoint.path) && text(metrics).contains("\n200,")) {
+            try #require(process.isRunning, "mural train finished before it could be killed")
+            try #require(Date() < deadline, "no checkpoint after 120 s")
+            usleep(2000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(!RunDirectory(killed).isComplete)
+
+        try #require(try mural(Self.train + ["--out", killed.path, "--resume"], log: log).waitForExit() == 0, "\(text(log))")
+        #expect(text(log).contains("resuming \(killed.path) from its checkpoint at step"), "\(text(log))")
+        #expect(try firstDifference([UInt8](Data(contentsOf: killed.appendingPathComponent("policy.bin"))),
+                                    [UInt8](Data(contentsOf: whole.appendingPathComponent("policy.bin")))) == nil,
+                "policy.bin differs")
+        let expectedRows = withoutWallClock(csv: text(whole.appendingPathComponent(MetricsLog.csvFile)))
+        #expect(expectedRows.count == 5, "a header and rows at steps 100, 200, 300, 400")
+        #expect(withoutWallClock(csv: text(metrics)) == expectedRows)
+        #expect(withoutWallClock(jsonLines: text(killed.appendingPathComponent(MetricsLog.jsonLinesFile)))
+                == withoutWallClock(jsonLines: text(whole.appendingPathComponent(MetricsLog.jsonLinesFile))))
+        #expect(RunDirectory(killed).isComplete)
+        #expect(!FileManager.default.fileExists(atPath: checkpoint.path), "a complete run keeps no checkpoint")
+    }
+
+    /// Starts the `mural` built next to the tests, its output and errors appended to `log`.
+    func mural(_ arguments: [String], log: URL) throws -> Process {
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The test bundle may live one level deeper (PackageTests.xctest/...).
+        let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("mural") }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw TestFailure("mural executable not found next to the tests; looked at \(candidates.map(\.path))")
+        }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let output = try FileHandle(forWritingTo: log)
+        output.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        return process
+    }
+
+    func text(_ url: URL) -> String {
+        String(decoding: FileManager.default.contents(atPath: url.path) ?? Data(), as: UTF8.self)
+    }
+
+    /// The CSV without its wall_seconds column (the third).
+    func withoutWallClock(csv: String) -> [[Substring]] {
+        csv.split(separator: "\n").map { line in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            fields.remove(at: 2)
+            return fields
+        }
+    }
+
+    /// JSON lines without their wallSeconds field.
+    func withoutWallClock(jsonLines: String) -> [String] {
+        jsonLines.split(separator: "\n").map { String($0).replacing(/"wallSeconds":[^,}]*,?/, with: "") }
+    }
+}
+
+extension Process {
+    func waitForExit() -> Int32 {
+        waitUntilExit()
+        return terminationStatus
+    }
+}
