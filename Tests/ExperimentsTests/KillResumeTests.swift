@@ -8,7 +8,7 @@ struct KillResumeTests {
                         "--evaluation-interval", "100", "--evaluation-episodes", "2", "--checkpoint-interval", "150",
                         "--hidden", "16,16"]
 
-    @Test("mural train killed by SIGKILL, then resumed, ends with the policy bytes and metrics of an uninterrupted run")
+    @Test("mural train killed by SIGKILL, then resumed, ends as an uninterrupted run; without a checkpoint it restarts")
     func killAndResume() throws {
         let root = try temporaryDirectory()
         let whole = root.appendingPathComponent("whole"), killed = root.appendingPathComponent("killed")
@@ -30,6 +30,10 @@ struct KillResumeTests {
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(!RunDirectory(killed).isComplete)
+        // The same unfinished run without its checkpoint, as if killed before the first one.
+        let uncheckpointed = root.appendingPathComponent("uncheckpointed")
+        try FileManager.default.copyItem(at: killed, to: uncheckpointed)
+        try FileManager.default.removeItem(at: uncheckpointed.appendingPathComponent(RunDirectory.checkpointFile))
 
         try #require(try mural(Self.train + ["--out", killed.path, "--resume"], log: log).waitForExit() == 0, "\(text(log))")
         #expect(text(log).contains("resuming \(killed.path) from its checkpoint at step"), "\(text(log))")
@@ -43,6 +47,13 @@ struct KillResumeTests {
                 == withoutWallClock(jsonLines: text(whole.appendingPathComponent(MetricsLog.jsonLinesFile))))
         #expect(RunDirectory(killed).isComplete)
         #expect(!FileManager.default.fileExists(atPath: checkpoint.path), "a complete run keeps no checkpoint")
+
+        let restartLog = root.appendingPathComponent("uncheckpointed.log")
+        try #require(try mural(Self.train + ["--out", uncheckpointed.path, "--resume"], log: restartLog).waitForExit() == 0)
+        #expect(!text(restartLog).contains("resuming"), "there was no checkpoint to resume from: \(text(restartLog))")
+        #expect(try Data(contentsOf: uncheckpointed.appendingPathComponent("policy.bin"))
+                == Data(contentsOf: whole.appendingPathComponent("policy.bin")), "policy.bin differs after a restart")
+        #expect(withoutWallClock(csv: text(uncheckpointed.appendingPathComponent(MetricsLog.csvFile))) == expectedRows)
     }
 
     /// Starts the `mural` built next to the tests, its output and errors appended to `log`.
