@@ -182,7 +182,7 @@ final class DoorScene: TaskScene {
     /// Rise above the handle slot, drop the hook's tip into it, then pull along the door's
     /// arc (toward the slot's position a little further open) until the door is past the
     /// success angle with some margin.
-    func expertAction() -> [Double] {
+    func expertAction(step: Int) -> [Double] {
         let p = parameters
         let angle = hingeJoint.angle
         let slot = hookPoint(angle: angle)

@@ -187,7 +187,7 @@ final class MazeScene: TaskScene {
 
     /// Greedy descent of the geodesic field: among displacements in 32 directions and three
     /// lengths whose straight path is clear, take the one ending closest to the goal.
-    func expertAction() -> [Double] {
+    func expertAction(step: Int) -> [Double] {
         let p = position, reach = parameters.maxDisplacement
         if norm(parameters.goal - p) <= reach, field.isSegmentFree(p, parameters.goal) {
             let a = (parameters.goal - p) / reach

@@ -140,7 +140,7 @@ public final class TaskEnvironment: Environment {
         }
     }
 
-    public func expertAction() -> [Double] { scene.expertAction() }
+    public func expertAction() -> [Double] { scene.expertAction(step: stepCount) }
 
     public func snapshot() -> EnvironmentSnapshot {
         EnvironmentSnapshot(taskID: taskID, world: scene.world.snapshot(), rng: rng, stepCount: stepCount, phase: phase)
