@@ -6,12 +6,21 @@ import PackageDescription
 // Layering (each module owns one idea; see docs/architecture.md):
 //   CODE, COpenBLAS, CPNG   system libraries from Debian, found through pkg-config
 //   Physics                 a typed, deterministic Swift layer over ODE
+//   TaskSuite               environments defined as data in Tasks/, experts, success examples
+//   NeuralNet               BLAS-backed MLPs on flat parameter vectors, losses, Adam, checkpoints
+//   Agents                  Soft Actor-Critic and its replay buffer
+//   Render                  a software rasterizer; PNG frames, contact sheets, GIFs
+//   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command
 let package = Package(
     name: "Mural",
     products: [
         .library(name: "Physics", targets: ["Physics"]),
         .library(name: "TaskSuite", targets: ["TaskSuite"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Agents", targets: ["Agents"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Render", targets: ["Render"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
     dependencies: [
@@ -23,20 +32,31 @@ let package = Package(
         .systemLibrary(name: "CODE", pkgConfig: "ode", providers: [.apt(["libode-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        // giflib ships no pkg-config file; its module map links "gif" directly.
+        .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        // libpng's low-level writer longjmps on error; the setjmp lives in this C target.
+        .target(name: "CPNGWriter", dependencies: ["CPNG"]),
 
         .target(name: "Physics", dependencies: ["CODE"]),
         .target(name: "TaskSuite", dependencies: ["Physics", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
+        .target(name: "Agents", dependencies: ["NeuralNet"]),
+        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Render"]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "CODE", "COpenBLAS", "CPNG",
-                "TaskSuite",
+                "Physics", "TaskSuite", "NeuralNet", "Agents", "Render", "Experiments", "CODE", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "Render"]),
         .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
     ]
 )

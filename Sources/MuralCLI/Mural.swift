@@ -1,4 +1,5 @@
 import ArgumentParser
+import NeuralNet
 
 @main
 struct Mural: ParsableCommand {
@@ -6,6 +7,15 @@ struct Mural: ParsableCommand {
         commandName: "mural",
         abstract: "A physics-simulated benchmark suite for outcome-driven reinforcement learning.",
         version: MuralVersion.string,
-        subcommands: [VersionCommand.self, FingerprintCommand.self, BenchCommand.self,
-                      TasksCommand.self, ExamplesCommand.self, EvaluateCommand.self])
+        subcommands: [
+            TasksCommand.self, ExamplesCommand.self, EvaluateCommand.self, TrainCommand.self, CompareCommand.self,
+            BenchCommand.self, FingerprintCommand.self, VersionCommand.self,
+        ])
+
+    static func main() {
+        // Processes are Mural's unit of parallelism, and RL-sized layers run fastest on one
+        // thread: extra OpenBLAS threads would only contend with other runs for the cores.
+        BLASRuntime.setThreadCount(1)
+        main(nil)
+    }
 }

@@ -1,4 +1,5 @@
 import CODE
+import Glibc
 import Synchronization
 
 /// The process-wide ODE library state that every world shares.
@@ -13,8 +14,34 @@ enum ODERuntime {
     static let initialised: Bool = {
         let ok = dInitODE2(0) != 0
         precondition(ok, "dInitODE2 failed: ODE could not be initialised")
+        // ODE's errors and internal assertions end the process after the handler returns, so
+        // the handlers can only make the last words clear. Warnings are rate-limited.
+        dSetErrorHandler { number, format, arguments in
+            ODERuntime.report("error (the process will exit)", number, format, arguments)
+        }
+        dSetDebugHandler { number, format, arguments in
+            ODERuntime.report("internal assertion (the process will abort)", number, format, arguments)
+        }
+        dSetMessageHandler { number, format, arguments in
+            guard ODERuntime.warnings.add(1, ordering: .relaxed).newValue <= ODERuntime.warningLimit else { return }
+            ODERuntime.report("warning", number, format, arguments)
+        }
         return ok
     }()
+
+    static let warnings = Atomic<Int>(0)
+    static let warningLimit = 20
+
+    private static func report(_ kind: String, _ number: Int32, _ format: UnsafePointer<CChar>?, _ arguments: CVaListPointer?) {
+        var buffer = [CChar](repeating: 0, count: 1024)
+        if let format, let arguments { _ = vsnprintf(&buffer, buffer.count, format, arguments) }
+        let message = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var line = "mural: ODE \(kind) \(number): \(message)\n"
+        if kind == "warning", warnings.load(ordering: .relaxed) == warningLimit {
+            line += "mural: further ODE warnings are not shown\n"
+        }
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
 
     /// Serialises the solver-RNG swap and the solver step across threads.
     static let solverLock = Mutex<Void>(())

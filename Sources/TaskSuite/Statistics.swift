@@ -11,10 +11,11 @@ public struct Estimate: Hashable, Sendable, Codable {
     public var method: String
 }
 
-enum Statistics {
+/// The interval estimates Mural reports: per-episode rates and per-seed means.
+public enum Statistics {
     /// Wilson score interval for a binomial proportion (95 %); sound at 0 or n successes,
     /// where the normal approximation collapses to a point.
-    static func wilson(successes: Int, trials: Int) -> Estimate {
+    public static func wilson(successes: Int, trials: Int) -> Estimate {
         guard trials > 0 else { return Estimate(value: .nan, lower: .nan, upper: .nan, count: 0, method: "wilson") }
         let z = 1.959963984540054
         let n = Double(trials), p = Double(successes) / n
@@ -25,7 +26,7 @@ enum Statistics {
     }
 
     /// Mean with a 95 % interval: Student's t for n ≤ 30, the normal approximation above.
-    static func mean(_ values: [Double]) -> Estimate {
+    public static func mean(_ values: [Double]) -> Estimate {
         let n = values.count
         guard n > 0 else { return Estimate(value: .nan, lower: .nan, upper: .nan, count: 0, method: "t") }
         let mean = values.reduce(0, +) / Double(n)
@@ -34,6 +35,13 @@ enum Statistics {
         let critical = n - 1 <= tQuantiles.count ? tQuantiles[n - 2] : 1.959963984540054
         let half = critical * (variance / Double(n)).squareRoot()
         return Estimate(value: mean, lower: mean - half, upper: mean + half, count: n, method: n - 1 <= tQuantiles.count ? "t" : "normal")
+    }
+
+    /// The sample standard deviation (n − 1 in the denominator); 0 for fewer than two values.
+    public static func standardDeviation(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return 0 }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
     }
 
     /// Two-sided 95 % quantiles of Student's t for 1…30 degrees of freedom.

@@ -1,0 +1,76 @@
+import Foundation
+import NeuralNet
+
+/// Agent checkpoints: configuration, networks, targets, optimiser states, temperature and the random
+/// stream, so that a resumed run continues bit for bit. Written atomically (see `ArchiveWriter.write`).
+extension SACAgent {
+    public static let checkpointMagic = "MURALSAC"
+    public static let checkpointVersion: UInt32 = 1
+
+    public func save(to path: String) throws {
+        var writer = ArchiveWriter(magic: Self.checkpointMagic, version: Self.checkpointVersion)
+        let configurationJSON = try JSONEncoder().encode(configuration)
+        writer.append(string: String(decoding: configurationJSON, as: UTF8.self))
+        writer.append(integers: [observationSize, actionSize, updateCount])
+        policyNetwork.write(to: &writer)
+        criticNetwork.write(to: &writer)
+        writer.append(scalars: policyParameters)
+        policyOptimizer.write(to: &writer)
+        for critic in critics {
+            writer.append(scalars: critic.parameters)
+            writer.append(scalars: critic.target)
+            critic.optimizer.write(to: &writer)
+        }
+        writer.append(scalars: [logTemperature])
+        temperatureOptimizer.write(to: &writer)
+        generator.write(to: &writer)
+        try writer.write(to: path)
+    }
+
+    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` on a foreign, newer, truncated or
+    /// internally inconsistent file.
+    public static func load(from path: String) throws -> SACAgent {
+        var reader = try ArchiveReader(contentsOf: path, magic: checkpointMagic, supportedVersion: checkpointVersion)
+        let configurationJSON = try reader.readString("configuration")
+        let configuration: SACConfiguration
+        do {
+            configuration = try JSONDecoder().decode(SACConfiguration.self, from: Data(configurationJSON.utf8))
+        } catch {
+            throw ArchiveError.invalidValue(what: "configuration", detail: "\(error)")
+        }
+        let sizes = try reader.readIntegers("agent sizes")
+        guard sizes.count == 3, sizes[0] > 0, sizes[1] > 0, sizes[2] >= 0 else {
+            throw ArchiveError.invalidValue(what: "agent sizes", detail: "\(sizes)")
+        }
+        let agent = SACAgent(observationSize: sizes[0], actionSize: sizes[1], configuration: configuration, seed: 0)
+        agent.updateCount = sizes[2]
+
+        for (expected, what) in [(agent.policyNetwork, "policy network"), (agent.criticNetwork, "critic network")] {
+            let stored = try MLP(from: &reader)
+            guard stored == expected else {
+                throw ArchiveError.shapeMismatch(what: what, expected: "\(expected.layerSizes)", found: "\(stored.layerSizes)")
+            }
+        }
+        let policyCount = agent.policyNetwork.parameterCount, criticCount = agent.criticNetwork.parameterCount
+        agent.policyParameters = try reader.readScalars("policy parameters", expectedCount: policyCount)
+        agent.policyOptimizer = try readOptimizer(&reader, "policy optimiser", parameterCount: policyCount)
+        for j in 0..<2 {
+            agent.critics[j].parameters = try reader.readScalars("critic \(j + 1) parameters", expectedCount: criticCount)
+            agent.critics[j].target = try reader.readScalars("critic \(j + 1) target", expectedCount: criticCount)
+            agent.critics[j].optimizer = try readOptimizer(&reader, "critic \(j + 1) optimiser", parameterCount: criticCount)
+        }
+        agent.logTemperature = try reader.readScalars("log temperature", as: Float.self, expectedCount: 1)[0]
+        agent.temperatureOptimizer = try readOptimizer(&reader, "temperature optimiser", parameterCount: 1)
+        agent.generator = try SeededGenerator(from: &reader)
+        try reader.finish()
+        return agent
+    }
+
+    private static func readOptimizer(_ reader: inout ArchiveReader, _ what: String, parameterCount: Int) throws -> Adam<Float> {
+        let optimizer = try Adam<Float>(from: &reader)
+        guard optimizer.parameterCount == parameterCount else {
+            throw ArchiveError.shapeMismatch(what: what, expected: "[\(parameterCount)]", found: "[\(optimizer.parameterCount)]")
+        }
+        return optimizer
+    }
+}

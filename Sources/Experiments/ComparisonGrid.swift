@@ -1,0 +1,103 @@
+import Foundation
+
+/// One run of a comparison: a task, a reward and a seed.
+public struct GridCell: Hashable, Sendable, Codable {
+    public var task: String
+    public var reward: String
+    public var seed: UInt64
+
+    public init(task: String, reward: String, seed: UInt64) {
+        self.task = task
+        self.reward = reward
+        self.seed = seed
+    }
+
+    /// The cell's run directory, relative to the comparison directory.
+    public var relativePath: String { "runs/\(task)/\(reward)/seed-\(seed)" }
+}
+
+/// How a cell of the grid ended.
+public struct CellResult: Sendable, Codable {
+    public enum Status: String, Sendable, Codable {
+        /// Finished in this invocation.
+        case completed
+        /// Already complete from an earlier invocation; not run again.
+        case skipped
+        case failed
+    }
+
+    public var cell: GridCell
+    public var status: Status
+    /// Exit status of the cell's process (0 when skipped).
+    public var exitStatus: Int32
+    /// The last lines of the cell's log, for failures.
+    public var logTail: String?
+}
+
+/// A grid of training runs (tasks × rewards × seeds), each in its own process.
+///
+/// Each cell runs `mural train` in a separate process, `jobs` at a time: ODE's solver RNG is
+/// process-wide, and processes are also what a cluster scheduler runs. Cells whose run
+/// directory is already complete are skipped, so killing a comparison and starting it again
+/// loses nothing but the cells that were running; those resume from their own state.
+public struct ComparisonGrid: Sendable {
+    public var cells: [GridCell]
+    public var directory: URL
+    /// Arguments of `mural train` common to every cell (steps, evaluation settings, ...).
+    public var trainArguments: [String]
+
+    public init(tasks: [String], rewards: [String], seeds: [UInt64], directory: URL, trainArguments: [String]) {
+        cells = tasks.flatMap { task in rewards.flatMap { reward in seeds.map { GridCell(task: task, reward: reward, seed: $0) } } }
+        self.directory = directory
+        self.trainArguments = trainArguments
+    }
+
+    public func runDirectory(_ cell: GridCell) -> URL { directory.appendingPathComponent(cell.relativePath) }
+    public func log(_ cell: GridCell) -> URL { runDirectory(cell).appendingPathComponent("train.log") }
+
+    /// Runs every incomplete cell with `executable` (the `mural` binary).
+    public func run(executable: String, jobs: Int, progress: (String) -> Void = { _ in }) throws -> [CellResult] {
+        var results: [GridCell: CellResult] = [:]
+        var pending: [GridCell] = []
+        for cell in cells {
+            if RunDirectory(runDirectory(cell)).isComplete {
+                results[cell] = CellResult(cell: cell, status: .skipped, exitStatus: 0, logTail: nil)
+            } else {
+                try RunDirectory.ensureWritable(runDirectory(cell))
+                pending.append(cell)
+            }
+        }
+        let skipped = results.count
+        if skipped > 0 { progress("\(skipped) of \(cells.count) cells already complete; skipping them") }
+        let jobList = pending.map { cell in
+            ProcessPool.Job(
+                executable: executable,
+                arguments: ["train", "--task", cell.task, "--reward", cell.reward, "--seed", String(cell.seed),
+                            "--out", runDirectory(cell).path, "--resume"] + trainArguments,
+                log: log(cell))
+        }
+        var done = 0
+        let outcomes = try ProcessPool(width: jobs).run(jobList, onStart: { index in
+            progress("started \(pending[index].relativePath)")
+        }, onFinish: { outcome in
+            done += 1
+            let cell = pending[outcome.index]
+            let verdict = outcome.succeeded ? "finished" : "FAILED (exit \(outcome.status)), log: \(log(cell).path)"
+            progress("[\(done + skipped)/\(cells.count)] \(cell.relativePath) \(verdict) after \(Int(outcome.wallSeconds)) s")
+        })
+        for outcome in outcomes {
+            let cell = pending[outcome.index]
+            results[cell] = outcome.succeeded
+                ? CellResult(cell: cell, status: .completed, exitStatus: 0, logTail: nil)
+                : CellResult(cell: cell, status: .failed, exitStatus: outcome.status, logTail: ComparisonGrid.tail(of: log(cell)))
+        }
+        return cells.map { results[$0]! }
+    }
+
+    /// The last `lines` lines of a file.
+    static func tail(of url: URL, lines: Int = 20) -> String {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return "(no log at \(url.path))" }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .suffix(lines).joined(separator: "\n")
+    }
+}

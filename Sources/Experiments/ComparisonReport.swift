@@ -1,0 +1,164 @@
+import Foundation
+import Render
+import TaskSuite
+
+/// Aggregates a comparison grid into tables, learning curves and a report, as Markdown, a
+/// single self-contained HTML file and CSV.
+public struct ComparisonReport {
+    /// Final success of one (task, reward) pair over its seeds.
+    public struct Row: Sendable {
+        public var task: String
+        public var reward: String
+        public var seeds: Int
+        public var failedSeeds: Int
+        /// Per seed: fraction of evaluation episodes with any successful step, at the last evaluation.
+        public var successAny: [Double]
+        public var successFinal: [Double]
+        public var wallSeconds: [Double]
+    }
+
+    public let grid: ComparisonGrid
+    public let results: [CellResult]
+    public var title = "Mural comparison"
+    /// Extra lines under the title (preset, machine, versions).
+    public var preamble: [String] = []
+
+    public init(grid: ComparisonGrid, results: [CellResult]) {
+        self.grid = grid
+        self.results = results
+    }
+
+    /// Reads a cell's metrics (one `TrainingRecord` per line).
+    public static func records(in directory: URL) throws -> [TrainingRecord] {
+        let url = directory.appendingPathComponent(MetricsLog.jsonLinesFile)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try data.split(separator: 0x0A).enumerated().map { index, line in
+            do { return try decoder.decode(TrainingRecord.self, from: Data(line)) } catch {
+                throw ExperimentError.invalidFile(path: url.path, reason: "line \(index + 1) is not a training record: \(error)")
+            }
+        }
+    }
+
+    /// Writes report.md, report.html, cells.csv, summary.csv and one learning-curve PNG per task.
+    public func write() throws {
+        let directory = RunDirectory(grid.directory)
+        let tasks = unique(grid.cells.map(\.task)), rewards = unique(grid.cells.map(\.reward))
+        var curves: [String: [CurveSeries]] = [:]
+        var rows: [Row] = []
+        var cellLines = ["task,reward,seed,status,exit_status,success_any,success_final,wall_seconds"]
+        for task in tasks {
+            for (rewardIndex, reward) in rewards.enumerated() {
+                var row = Row(task: task, reward: reward, seeds: 0, failedSeeds: 0, successAny: [], successFinal: [], wallSeconds: [])
+                var histories: [[TrainingRecord]] = []
+                for result in results where result.cell.task == task && result.cell.reward == reward {
+                    let history = result.status == .failed ? [] : (try? ComparisonReport.records(in: grid.runDirectory(result.cell))) ?? []
+                    row.seeds += 1
+                    if let last = history.last {
+                        row.successAny.append(last.successAny)
+                        row.successFinal.append(last.successFinal)
+                        row.wallSeconds.append(last.wallSeconds)
+                        histories.append(history)
+                    } else {
+                        row.failedSeeds += 1
+                    }
+                    cellLines.append([task, reward, String(result.cell.seed), result.status.rawValue, String(result.exitStatus),
+                                      history.last.map { String($0.successAny) } ?? "", history.last.map { String($0.successFinal) } ?? "",
+                                      history.last.map { String($0.wallSeconds) } ?? ""].joined(separator: ","))
+                }
+                rows.append(row)
+                if let series = ComparisonReport.curve(reward, histories,
+                                                       color: LearningCurvePlot.palette[rewardIndex % LearningCurvePlot.palette.count]) {
+                    curves[task, default: []].append(series)
+                }
+            }
+        }
+
+        let font = try BitmapFont.standard()
+        var images: [String: String] = [:]  // task → file name
+        for task in tasks {
+            guard let series = curves[task], !series.isEmpty else { continue }
+            let name = "curves-\(task).png"
+            let image = LearningCurvePlot(title: "\(task): success (any step)").render(series, font: font)
+            try directory.write(Data(try PNG.encode(image, compression: .small)), to: name)
+            images[task] = name
+        }
+
+        try directory.write(Data((cellLines.joined(separator: "\n") + "\n").utf8), to: "cells.csv")
+        try directory.write(Data(summaryCSV(rows).utf8), to: "summary.csv")
+        let document = self.document(tasks: tasks, rows: rows, images: images)
+        try directory.write(Data(document.markdown().utf8), to: "report.md")
+        try directory.write(Data(try document.html(imageDirectory: grid.directory).utf8), to: "report.html")
+    }
+
+    /// Mean and 95 % t-interval over seeds at each evaluation step shared by every seed.
+    static func curve(_ name: String, _ histories: [[TrainingRecord]], color: RGB8) -> CurveSeries? {
+        guard let shortest = histories.map(\.count).min(), shortest > 0 else { return nil }
+        var x: [Double] = [0], mean: [Double] = [0], lower: [Double] = [0], upper: [Double] = [0]
+        for i in 0..<shortest {
+            let estimate = Statistics.mean(histories.map { $0[i].successAny })
+            x.append(Double(histories[0][i].step))
+            mean.append(estimate.value)
+            lower.append(max(0, estimate.lower.isNaN ? estimate.value : estimate.lower))
+            upper.append(min(1, estimate.upper.isNaN ? estimate.value : estimate.upper))
+        }
+        return CurveSeries(name: name, color: color, x: x, mean: mean, lower: lower, upper: upper)
+    }
+
+    private func summaryCSV(_ rows: [Row]) -> String {
+        var lines = ["task,reward,seeds,failed_seeds,success_any_mean,success_any_std,success_any_ci_low,success_any_ci_high,"
+                     + "success_final_mean,success_final_std,wall_seconds_mean"]
+        for row in rows {
+            let any = Statistics.mean(row.successAny), final = Statistics.mean(row.successFinal)
+            lines.append([row.task, row.reward, String(row.seeds), String(row.failedSeeds),
+                          String(any.value), String(Statistics.standardDeviation(row.successAny)), String(any.lower), String(any.upper),
+                          String(final.value), String(Statistics.standardDeviation(row.successFinal)),
+                          String(Statistics.mean(row.wallSeconds).value)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func document(tasks: [String], rows: [Row], images: [String: String]) -> ReportDocument {
+        var document = ReportDocument(title: title)
+        document.paragraphs += preamble
+        document.paragraphs.append("Final success is the fraction of deterministic evaluation episodes that succeeded at any "
+            + "step (and on the final step), at the last evaluation of each run; it is given as mean ± standard deviation over "
+            + "seeds with a 95 % Student-t interval. The best mean per task is in bold. Numbers are in cells.csv and summary.csv.")
+        for task in tasks {
+            var section = ReportDocument.Section(heading: task)
+            let taskRows = rows.filter { $0.task == task }
+            let best = taskRows.map { Statistics.mean($0.successAny).value }.filter { !$0.isNaN }.max()
+            section.table.header = ["reward", "seeds", "success (any step)", "95 % CI", "success (final step)", "wall time per cell"]
+            for row in taskRows {
+                let any = Statistics.mean(row.successAny), final = Statistics.mean(row.successFinal)
+                let anyText = any.value.isNaN ? "—" : String(format: "%.2f ± %.2f", any.value, Statistics.standardDeviation(row.successAny))
+                let isBest = best != nil && !any.value.isNaN && abs(any.value - best!) < 1e-12
+                section.table.rows.append([
+                    row.reward, row.failedSeeds > 0 ? "\(row.seeds - row.failedSeeds) of \(row.seeds) (\(row.failedSeeds) failed)" : "\(row.seeds)",
+                    isBest ? "**\(anyText)**" : anyText,
+                    any.lower.isNaN ? "—" : String(format: "[%.2f, %.2f]", max(0, any.lower), min(1, any.upper)),
+                    final.value.isNaN ? "—" : String(format: "%.2f ± %.2f", final.value, Statistics.standardDeviation(row.successFinal)),
+                    row.wallSeconds.isEmpty ? "—" : String(format: "%.0f s", Statistics.mean(row.wallSeconds).value),
+                ])
+            }
+            if let image = images[task] { section.images.append((image, "Learning curves on \(task): mean and 95 % interval over seeds")) }
+            document.sections.append(section)
+        }
+        let failures = results.filter { $0.status == .failed }
+        if !failures.isEmpty {
+            var section = ReportDocument.Section(heading: "Failed cells")
+            for failure in failures {
+                section.code.append(("\(failure.cell.relativePath) exited with \(failure.exitStatus); end of its log:",
+                                     failure.logTail ?? ""))
+            }
+            document.sections.append(section)
+        }
+        return document
+    }
+
+    private func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// A run's metrics as CSV and JSON lines. Both files are rewritten atomically after every
+/// record, so a kill never leaves a torn line behind (runs have at most a few thousand records).
+public final class MetricsLog {
+    public static let csvFile = "metrics.csv"
+    public static let jsonLinesFile = "metrics.jsonl"
+
+    public private(set) var records: [TrainingRecord] = []
+    private let directory: RunDirectory
+
+    public init(directory: RunDirectory, records: [TrainingRecord] = []) {
+        self.directory = directory
+        self.records = records
+    }
+
+    public func append(_ record: TrainingRecord) throws {
+        records.append(record)
+        try directory.write(Data(csv().utf8), to: MetricsLog.csvFile)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var lines = Data()
+        for record in records {
+            lines.append(try encoder.encode(record))
+            lines.append(0x0A)
+        }
+        try directory.write(lines, to: MetricsLog.jsonLinesFile)
+    }
+
+    /// The records as CSV, one column per field and per task metric.
+    public func csv() -> String {
+        let metricNames = Set(records.flatMap { $0.finalMetrics.keys }).sorted()
+        let header = ["step", "epoch", "wall_seconds", "training_episodes", "success_any", "success_final",
+                      "mean_training_reward", "training_success", "critic_loss", "temperature"]
+            + metricNames.map { "final_\($0)" }
+        var lines = [header.joined(separator: ",")]
+        for r in records {
+            let values: [Double] = [Double(r.step), Double(r.epoch), r.wallSeconds, Double(r.trainingEpisodes), r.successAny,
+                                    r.successFinal, r.meanTrainingReward, r.trainingSuccess, r.criticLoss, r.temperature]
+                + metricNames.map { r.finalMetrics[$0] ?? .nan }
+            lines.append(values.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }
+                .joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Runs jobs as child processes, at most `width` at a time.
+///
+/// Processes, not threads, are Mural's unit of parallelism: ODE's solver RNG is process-wide,
+/// and a process per job is also what a cluster scheduler runs. Each job's standard output and
+/// error go to its own log file.
+public struct ProcessPool {
+    public struct Job: Sendable {
+        public var executable: String
+        public var arguments: [String]
+        public var log: URL
+
+        public init(executable: String, arguments: [String], log: URL) {
+            self.executable = executable
+            self.arguments = arguments
+            self.log = log
+        }
+    }
+
+    public struct Outcome: Sendable {
+        /// The job's index in the list passed to `run`.
+        public var index: Int
+        /// Exit status, or 128 + signal number when a signal ended the process.
+        public var status: Int32
+        public var wallSeconds: Double
+        public var succeeded: Bool { status == 0 }
+    }
+
+    public let width: Int
+
+    public init(width: Int) throws {
+        guard width >= 1 else { throw ExperimentError.invalidValue("the number of parallel jobs must be ≥ 1, got \(width)") }
+        self.width = width
+    }
+
+    /// Runs every job; `onFinish` is called as each one ends (in completion order). Returns the
+    /// outcomes in job order. A job that cannot be started is reported with status 127.
+    public func run(_ jobs: [Job], onStart: (Int) -> Void = { _ in }, onFinish: (Outcome) -> Void = { _ in }) -> [Outcome] {
+        var outcomes: [Outcome?] = Array(repeating: nil, count: jobs.count)
+        var running: [pid_t: (index: Int, start: ContinuousClock.Instant)] = [:]
+        var next = 0
+        while next < jobs.count || !running.isEmpty {
+            while running.count < width, next < jobs.count {
+                let index = next
+                next += 1
+                onStart(index)
+                let start = ContinuousClock.now
+                switch spawn(jobs[index]) {
+                case .success(let pid):
+                    running[pid] = (index, start)
+                case .failure(let code):
+                    let message = "mural: could not start \(jobs[index].executable): \(String(cString: strerror(code)))\n"
+                    try? Data(message.utf8).write(to: jobs[index].log)
+                    let outcome = Outcome(index: index, status: 127, wallSeconds: 0)
+                    outcomes[index] = outcome
+                    onFinish(outcome)
+                }
+            }
+            guard !running.isEmpty else { continue }
+            // Wait for our own children only (never waitpid(-1)): other code in this process may
+            // own child processes too. Jobs run for seconds to hours, so polling is cheap.
+            var finished: [(pid_t, Int32)] = []
+            for pid in running.keys.sorted() {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { finished.append((pid, status)) }
+            }
+            if finished.isEmpty {
+                usleep(10_000)
+                continue
+            }
+            for (pid, status) in finished {
+                let (index, start) = running.removeValue(forKey: pid)!
+                let elapsed = ContinuousClock.now - start
+                let outcome = Outcome(
+                    index: index, status: ProcessPool.exitStatus(status),
+                    wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                outcomes[index] = outcome
+                onFinish(outcome)
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    private enum SpawnResult { case success(pid_t), failure(Int32) }
+
+    private func spawn(_ job: Job) -> SpawnResult {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, job.log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+
+        let argv = ([job.executable] + job.arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, job.executable, &actions, nil, argv, environ)
+        return code == 0 ? .success(pid) : .failure(code)
+    }
+
+    static func exitStatus(_ status: Int32) -> Int32 {
+        // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+}

@@ -1,0 +1,45 @@
+import Agents
+import TaskSuite
+
+/// When a reward source computes rewards.
+public enum RewardTiming: String, Sendable, Codable {
+    /// Once, when a transition is stored, and never relabelled (MURAL's meta-NML).
+    case atCollection
+    /// Afresh for every SAC minibatch, so rewards track the latest model (VICE).
+    case perBatch
+}
+
+/// Supplies the rewards SAC learns from: any function from transitions to rewards, plus a hook
+/// at the end of every epoch where learned models retrain.
+public protocol RewardSource: AnyObject {
+    var timing: RewardTiming { get }
+    /// The reward for a transition that reached `observation` (whose classifier features and
+    /// success flag are given). Called when the transition is stored if `timing == .atCollection`.
+    func reward(reaching observation: [Double], features: [Float], success: Bool) throws -> Float
+    /// Rewrites `batch.rewards` from the batch's features. Called for every minibatch if
+    /// `timing == .perBatch`.
+    func relabel(_ batch: ReplayBatch)
+    /// Called after every epoch of environment steps, with the replay buffer (the negatives).
+    func endEpoch(_ epoch: Int, replay: ReplayBuffer) throws
+}
+
+/// The task's own reference reward: the sparse success indicator or the dense oracle.
+public final class TaskReward: RewardSource {
+    public let kind: RewardKind
+    private let environment: TaskEnvironment
+
+    public init(_ kind: RewardKind, environment: TaskEnvironment) {
+        self.kind = kind
+        self.environment = environment
+    }
+
+    public var timing: RewardTiming { .atCollection }
+
+    public func reward(reaching observation: [Double], features: [Float], success: Bool) -> Float {
+        Float(environment.reward(kind, observation))
+    }
+
+    public func relabel(_ batch: ReplayBatch) {}
+
+    public func endEpoch(_ epoch: Int, replay: ReplayBuffer) {}
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A directory that holds one run: its resolved configuration, metrics, checkpoints and final
+/// results. Everything in it is written atomically (temporary file, then rename), so a kill at
+/// any moment leaves either the old file or the new one.
+public struct RunDirectory: Sendable {
+    /// What to do when the directory already holds a run.
+    public enum Mode: Sendable {
+        /// Refuse to touch an existing run.
+        case fresh
+        /// Continue a run with the same configuration.
+        case resume
+        /// Delete whatever is there and start again.
+        case force
+    }
+
+    public static let configurationFile = "config.json"
+    /// Written last, when the run has finished; its presence marks a complete run.
+    public static let completionFile = "final.json"
+
+    public let url: URL
+
+    public init(_ url: URL) { self.url = url }
+
+    /// Opens `url` for a run with `configuration` (canonical JSON bytes), creating it if needed.
+    /// Checks that it is writable before any work starts.
+    ///
+    /// - Returns: the directory, and whether a run with this configuration was already there.
+    public static func prepare(_ url: URL, configuration: Data, mode: Mode) throws -> (RunDirectory, existing: Bool) {
+        let manager = FileManager.default
+        let directory = RunDirectory(url)
+        if mode == .force, manager.fileExists(atPath: url.path) {
+            do { try manager.removeItem(at: url) } catch {
+                throw ExperimentError.unwritableDirectory(path: url.path, reason: "could not clear it: \(error.localizedDescription)")
+            }
+        }
+        try ensureWritable(url)
+        let configurationURL = directory.file(configurationFile)
+        guard let existing = manager.contents(atPath: configurationURL.path) else {
+            try directory.write(configuration, to: configurationFile)
+            return (directory, false)
+        }
+        guard existing == configuration else { throw ExperimentError.configurationMismatch(path: url.path) }
+        if mode == .fresh, !directory.isComplete { throw ExperimentError.incompleteRunExists(path: url.path) }
+        return (directory, true)
+    }
+
+    /// Creates `url` if needed and proves it writable by creating and removing a probe file.
+    public static func ensureWritable(_ url: URL) throws {
+        func fail(_ reason: String) -> ExperimentError { .unwritableDirectory(path: url.path, reason: reason) }
+        try makeDirectories(url.path, failure: fail)
+        let probe = url.appendingPathComponent(".mural-write-probe-\(getpid())").path
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw fail(String(cString: strerror(errno))) }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// `mkdir -p`, reporting the first directory that cannot be made and why.
+    private static func makeDirectories(_ path: String, failure: (String) -> ExperimentError) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw failure("\(path) exists and is not a directory") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectories(parent, failure: failure) }
+        if mkdir(path, 0o755) != 0, errno != EEXIST {
+            throw failure("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// Writes `data` to `name` atomically.
+    public func write(_ data: Data, to name: String) throws {
+        let target = file(name)
+        do {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: target, options: .atomic)
+        } catch {
+            throw ExperimentError.unwritableDirectory(path: target.path, reason: RunDirectory.reason(error))
+        }
+    }
+
+    /// Whether the run finished (its completion file exists).
+    public var isComplete: Bool {
+        FileManager.default.fileExists(atPath: file(RunDirectory.completionFile).path)
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+}
+
+/// JSON bytes with sorted keys, so equal values always give equal bytes.
+public func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value)
+}

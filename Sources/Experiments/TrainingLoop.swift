@@ -1,0 +1,203 @@
+import Agents
+import Foundation
+import NeuralNet
+import TaskSuite
+
+/// What a training run does. Every hyperparameter that changes results lives here, so the
+/// resolved configuration written to a run directory says exactly what ran.
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    public var task: String
+    public var reward: String
+    /// Environment steps to take.
+    public var steps: Int
+    public var seed: UInt64
+    /// Environment steps per epoch; learned reward models retrain at the end of each.
+    public var epochLength: Int = 1000
+    /// Environment steps between evaluations.
+    public var evaluationInterval: Int = 1000
+    /// Deterministic-policy episodes per evaluation (MURAL used 3; more gives tighter numbers).
+    public var evaluationEpisodes: Int = 10
+    public var sac = SACConfiguration()
+
+    public init(task: String, reward: String, steps: Int, seed: UInt64) {
+        self.task = task
+        self.reward = reward
+        self.steps = steps
+        self.seed = seed
+    }
+
+    public func validate() throws {
+        func positive(_ value: Int, _ name: String) throws {
+            guard value > 0 else { throw ExperimentError.invalidValue("\(name) must be positive, got \(value)") }
+        }
+        try positive(steps, "steps")
+        try positive(epochLength, "epoch length")
+        try positive(evaluationInterval, "evaluation interval")
+        try positive(evaluationEpisodes, "evaluation episodes")
+        try positive(sac.batchSize, "SAC batch size")
+        guard !sac.hiddenSizes.isEmpty, sac.hiddenSizes.allSatisfy({ $0 > 0 }) else {
+            throw ExperimentError.invalidValue("SAC hidden sizes must be positive, got \(sac.hiddenSizes)")
+        }
+    }
+}
+
+/// One evaluation of the deterministic policy, and training statistics since the last one.
+public struct TrainingRecord: Codable, Sendable, Equatable {
+    public var step: Int
+    public var epoch: Int
+    public var wallSeconds: Double
+    public var trainingEpisodes: Int
+    /// Fraction of evaluation episodes in which any step succeeded.
+    public var successAny: Double
+    /// Fraction of evaluation episodes that ended in success.
+    public var successFinal: Double
+    /// Means over evaluation episodes of the task's metrics on the final step (for example
+    /// "distance", "geodesic_distance", "puck_distance", "angle").
+    public var finalMetrics: [String: Double]
+    /// Mean reward the agent trained on since the last record (stored or relabelled).
+    public var meanTrainingReward: Double
+    /// Fraction of training episodes since the last record in which any step succeeded.
+    public var trainingSuccess: Double
+    public var criticLoss: Double
+    public var temperature: Double
+}
+
+/// Soft Actor-Critic on a task with a pluggable reward source: warm-up with random actions,
+/// collect, update, retrain the reward source every epoch, and evaluate the deterministic
+/// policy every `evaluationInterval` steps on a fixed set of evaluation seeds.
+public final class TrainingLoop {
+    public let configuration: TrainingConfiguration
+    public let agent: SACAgent
+    public let replay: ReplayBuffer
+    let environment: TaskEnvironment
+    let evaluationEnvironment: TaskEnvironment
+    let rewards: RewardSource
+
+    public private(set) var step = 0
+    private var episode = 0
+    private var observation: [Double] = []
+    private var episodeSucceeded = false
+    // Statistics since the last record.
+    private var rewardSum = 0.0, rewardCount = 0
+    private var finishedEpisodes = 0, successfulEpisodes = 0
+    private var criticLossSum = 0.0, temperatureSum = 0.0, updates = 0
+
+    public init(configuration: TrainingConfiguration, environment: TaskEnvironment, evaluationEnvironment: TaskEnvironment,
+                rewards: RewardSource) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.environment = environment
+        self.evaluationEnvironment = evaluationEnvironment
+        self.rewards = rewards
+        var sac = configuration.sac
+        sac.replayCapacity = min(sac.replayCapacity, configuration.steps)
+        agent = SACAgent(observationSize: environment.observationSpec.count, actionSize: environment.actionSpec.count,
+                         configuration: sac, seed: SeedStream.agent.seed(configuration.seed))
+        replay = agent.makeReplayBuffer(featureSize: environment.classifierFeatureSpec.count)
+    }
+
+    /// Runs to `configuration.steps`, calling `onRecord` after every evaluation.
+    public func run(onRecord: (TrainingRecord) throws -> Void) throws {
+        let clock = ContinuousClock.now
+        if observation.isEmpty { try beginEpisode() }
+        while step < configuration.steps {
+            try collectOneStep()
+            if agent.isReadyToUpdate(replay: replay) {
+                for _ in 0..<configuration.sac.updatesPerStep { train() }
+            }
+            if step % configuration.epochLength == 0 {
+                try rewards.endEpoch(step / configuration.epochLength - 1, replay: replay)
+            }
+            if step % configuration.evaluationInterval == 0 || step == configuration.steps {
+                let elapsed = ContinuousClock.now - clock
+                try onRecord(try record(wallSeconds: Double(elapsed.components.seconds)
+                                        + Double(elapsed.components.attoseconds) * 1e-18))
+            }
+        }
+    }
+
+    private func beginEpisode() throws {
+        observation = try environment.reset(seed: SeedStream.trainingEpisodes.seed(configuration.seed, index: UInt64(episode)))
+        episodeSucceeded = false
+    }
+
+    private func collectOneStep() throws {
+        let state = observation.map(Float.init)
+        let action = agent.explorationAction(observation: state, environmentStep: step)
+        let result = try environment.step(action.map(Double.init))
+        let features = environment.classifierFeatures(result.observation).map(Float.init)
+        var reward: Float = 0
+        if rewards.timing == .atCollection {
+            reward = try rewards.reward(reaching: result.observation, features: features, success: result.info.success)
+            rewardSum += Double(reward)
+            rewardCount += 1
+        }
+        // Time limits are not terminal states: the critic keeps bootstrapping through them.
+        replay.append(observation: state, action: action, nextObservation: result.observation.map(Float.init),
+                      terminal: result.terminated, timeLimit: result.truncated, features: features, reward: reward)
+        step += 1
+        episodeSucceeded = episodeSucceeded || result.info.success
+        if result.terminated || result.truncated {
+            finishedEpisodes += 1
+            if episodeSucceeded { successfulEpisodes += 1 }
+            episode += 1
+            try beginEpisode()
+        } else {
+            observation = result.observation
+        }
+    }
+
+    private func train() {
+        let statistics: SACUpdateStatistics
+        if rewards.timing == .perBatch {
+            let source = rewards
+            var batchMean = 0.0
+            statistics = agent.update(from: replay) { batch in
+                source.relabel(batch)
+                batchMean = batch.rewards.reduce(0.0) { $0 + Double($1) } / Double(batch.size)
+            }
+            rewardSum += batchMean
+            rewardCount += 1
+        } else {
+            statistics = agent.update(from: replay)
+        }
+        criticLossSum += Double(statistics.criticLoss)
+        temperatureSum += Double(statistics.temperature)
+        updates += 1
+    }
+
+    private func record(wallSeconds: Double) throws -> TrainingRecord {
+        var successAny = 0, successFinal = 0
+        var metrics: [String: Double] = [:]
+        for j in 0..<configuration.evaluationEpisodes {
+            let seed = SeedStream.evaluationEpisodes.seed(configuration.seed, index: UInt64(j))
+            var current = try evaluationEnvironment.reset(seed: seed)
+            var succeeded = false
+            while true {
+                let action = agent.act(observation: current.map(Float.init), deterministic: true)
+                let result = try evaluationEnvironment.step(action.map(Double.init))
+                succeeded = succeeded || result.info.success
+                current = result.observation
+                if result.terminated || result.truncated {
+                    if succeeded { successAny += 1 }
+                    if result.info.success { successFinal += 1 }
+                    metrics.merge(result.info.metrics, uniquingKeysWith: +)
+                    break
+                }
+            }
+        }
+        let n = Double(configuration.evaluationEpisodes)
+        defer {
+            rewardSum = 0; rewardCount = 0; finishedEpisodes = 0; successfulEpisodes = 0
+            criticLossSum = 0; temperatureSum = 0; updates = 0
+        }
+        return TrainingRecord(
+            step: step, epoch: step / configuration.epochLength, wallSeconds: wallSeconds, trainingEpisodes: episode,
+            successAny: Double(successAny) / n, successFinal: Double(successFinal) / n,
+            finalMetrics: metrics.mapValues { $0 / n },
+            meanTrainingReward: rewardCount > 0 ? rewardSum / Double(rewardCount) : .nan,
+            trainingSuccess: finishedEpisodes > 0 ? Double(successfulEpisodes) / Double(finishedEpisodes) : .nan,
+            criticLoss: updates > 0 ? criticLossSum / Double(updates) : .nan,
+            temperature: updates > 0 ? temperatureSum / Double(updates) : .nan)
+    }
+}

@@ -1,0 +1,108 @@
+import Agents
+import ArgumentParser
+import Experiments
+import Foundation
+import TaskSuite
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train SAC on a task with a chosen reward.",
+        discussion: """
+            Writes RUN_DIR/config.json (the resolved configuration), metrics.csv and metrics.jsonl \
+            (one row per evaluation), policy.bin (the final agent) and final.json (the last \
+            evaluation), each atomically.
+            """)
+
+    @Option(help: "Task id (see `mural tasks`).") var task: String
+    @Option(help: "Reward: \(TrainCommand.rewardNames.joined(separator: ", ")).") var reward: String
+    @Option(help: "Environment steps.") var steps: Int
+    @Option(help: "Seed of every random choice in the run.") var seed: UInt64 = 0
+    @Option(name: .customLong("out"), help: "Run directory.") var output: String
+    @Option(help: "Environment steps between evaluations.") var evaluationInterval: Int = 1000
+    @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
+    @Option(help: "Hidden widths of the SAC networks, comma-separated.") var hidden: String = "256,256"
+    @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
+    @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
+
+    static let rewardNames = RewardKind.allCases.map(\.rawValue)
+
+    func validate() throws {
+        if force && resume { throw ValidationError("--force and --resume exclude each other") }
+    }
+
+    func run() throws {
+        guard let kind = RewardKind(rawValue: reward) else {
+            throw ValidationError("unknown reward '\(reward)'; valid rewards: \(Self.rewardNames.joined(separator: ", "))")
+        }
+        let registry = try TaskRegistry.located()
+        let environment = try registry.makeEnvironment(task, reward: kind)
+        let evaluationEnvironment = try registry.makeEnvironment(task, reward: kind)
+
+        var configuration = TrainingConfiguration(task: task, reward: reward, steps: steps, seed: seed)
+        configuration.evaluationInterval = evaluationInterval
+        configuration.evaluationEpisodes = evaluationEpisodes
+        configuration.sac.hiddenSizes = try parseSizes(hidden)
+        try configuration.validate()
+
+        let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, training: configuration)
+        let (directory, existing) = try RunDirectory.prepare(URL(fileURLWithPath: output), configuration: canonicalJSON(resolved),
+                                                             mode: force ? .force : resume ? .resume : .fresh)
+        if existing && directory.isComplete {
+            print("\(output) already holds this finished run; nothing to do (pass --force to run it again)")
+            return
+        }
+        // Runs keep no checkpoints yet, so an unfinished run restarts from its first step.
+        let loop = try TrainingLoop(configuration: configuration, environment: environment,
+                                    evaluationEnvironment: evaluationEnvironment,
+                                    rewards: TaskReward(kind, environment: environment))
+        let log = MetricsLog(directory: directory)
+        let progress = ProgressLine()
+        try loop.run { record in
+            try log.append(record)
+            progress.show(record, of: steps)
+        }
+        progress.finish()
+        try loop.agent.save(to: directory.file("policy.bin").path)
+        try directory.write(canonicalJSON(log.records.last!), to: RunDirectory.completionFile)
+        let last = log.records.last!
+        print("\(task) \(reward) seed \(seed): success \(Int((last.successAny * 100).rounded())) % (any step), "
+              + "\(Int((last.successFinal * 100).rounded())) % (final step) after \(steps) steps, \(output)")
+    }
+}
+
+/// The configuration file of a run: what ran, with which version of Mural and of the task.
+struct ResolvedRun: Codable {
+    var mural: String
+    var taskVersion: String
+    var training: TrainingConfiguration
+}
+
+func parseSizes(_ text: String) throws -> [Int] {
+    let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        throw ValidationError("expected positive comma-separated integers such as 256,256, got '\(text)'")
+    }
+    return sizes.map { $0! }
+}
+
+/// A one-line progress display on standard error, redrawn in place on a terminal.
+final class ProgressLine {
+    private let start = ContinuousClock.now
+    private let interactive = isatty(2) != 0
+
+    func show(_ record: TrainingRecord, of total: Int) {
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let rate = Double(record.step) / max(seconds, 1e-9)
+        let eta = Double(total - record.step) / max(rate, 1e-9)
+        let line = String(format: "step %d/%d  %.0f steps/s  ETA %.0f s  eval success %.0f %% (any) %.0f %% (final)",
+                          record.step, total, rate, eta, record.successAny * 100, record.successFinal * 100)
+        let text = interactive ? "\r\u{1B}[K" + line : line + "\n"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

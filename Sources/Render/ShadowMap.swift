@@ -1,0 +1,116 @@
+import Physics
+
+/// A depth map seen from the directional light, orthographic, fitted each frame around the
+/// primitives that cast shadows. It stores, per texel, how far towards the light the
+/// nearest caster reaches.
+///
+/// Only caster faces turned away from the light are drawn into it. A lit surface then
+/// compares against the far side of its own object, so it never shadows itself ("acne"),
+/// while anything behind the object is still covered.
+struct ShadowMap {
+    let size: Int
+    let depth: UnsafeMutablePointer<Float>
+    /// The largest texel coordinate a look-up uses: inside the last texel.
+    private let limit: Float
+    /// Light-space axes: the map's u and v, and `towardLight` (depth grows towards the light).
+    private(set) var u = SIMD3<Float>(1, 0, 0)
+    private(set) var v = SIMD3<Float>(0, 1, 0)
+    private(set) var towardLight = SIMD3<Float>(0, 0, 1)
+    /// Texel coordinate of world point p: (dot(p, u) - originU) * scale, likewise for v.
+    private(set) var originU: Float = 0
+    private(set) var originV: Float = 0
+    private(set) var scale: Float = 1
+    /// Whether anything casts a shadow this frame.
+    private(set) var isEmpty = true
+
+    init(size: Int) {
+        self.size = size
+        limit = Float(size) - 0.5
+        depth = .allocate(capacity: size * size)
+        depth.initialize(repeating: -.infinity, count: size * size)
+    }
+
+    func deallocate() { depth.deallocate() }
+
+    /// Aims the map along `direction` (the way light travels) and fits it to the casters'
+    /// bounding spheres, then clears it. The map's rows run along the camera's `screenRight`
+    /// as far as the light allows, so that scanning an image row walks along map rows,
+    /// which keeps shadow look-ups in cache.
+    mutating func fit(direction: Vector3, casters: [Primitive], screenRight: Vector3) {
+        let d = normalize(direction)
+        var du = screenRight - d * dot(screenRight, d)
+        if length(du) < 1e-3 {
+            // The camera looks across the light: any axis perpendicular to it will do.
+            du = cross(abs(d.z) < 0.9 ? Vector3(0, 0, 1) : Vector3(1, 0, 0), d)
+        }
+        du = normalize(du)
+        let dv = cross(d, du)
+        u = SIMD3<Float>(du)
+        v = SIMD3<Float>(dv)
+        towardLight = SIMD3<Float>(-d)
+
+        var lowU = Double.infinity, highU = -Double.infinity, lowV = Double.infinity, highV = -Double.infinity
+        for caster in casters where caster.castsShadow {
+            guard let radius = boundingRadius(caster.shape) else { continue }
+            let pu = dot(caster.position, du), pv = dot(caster.position, dv)
+            lowU = min(lowU, pu - radius)
+            highU = max(highU, pu + radius)
+            lowV = min(lowV, pv - radius)
+            highV = max(highV, pv + radius)
+        }
+        isEmpty = !lowU.isFinite
+        depth.update(repeating: -.infinity, count: size * size)
+        guard !isEmpty else { return }
+        // Two texels of margin on each side keep casters off the border texels, which
+        // therefore always read as lit: look-ups off the map clamp to them.
+        let extent = max(highU - lowU, highV - lowV, 1e-3)
+        scale = Float(Double(size - 4) / extent)
+        originU = Float(lowU) - 2 / scale
+        originV = Float(lowV) - 2 / scale
+    }
+
+    /// The light-space coordinates (texel u, texel v, depth) of a world point, as an affine
+    /// map: rows to dot with (x, y, z, 1).
+    var lightSpaceRows: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
+        (SIMD4(u * scale, -originU * scale), SIMD4(v * scale, -originV * scale), SIMD4(towardLight, 0))
+    }
+
+    /// 1 if a point at texel (tu, tv) and `pointDepth` sees the light, else 0. Points the
+    /// map does not cover are lit. Branch-free: this runs for most visible samples.
+    @inline(__always)
+    func visibility(_ tu: Float, _ tv: Float, _ pointDepth: Float) -> Float {
+        let column = Int(roundedBits(min(max(tu, 0.5), limit) - 0.5))
+        let row = Int(roundedBits(min(max(tv, 0.5), limit) - 0.5))
+        return pointDepth + Self.bias >= depth[row &* size &+ column] ? 1 : 0
+    }
+
+    /// Depth tolerance (metres): a receiver this close behind a caster's far side stays lit,
+    /// which keeps resting contacts free of dark seams.
+    static let bias: Float = 0.002
+}
+
+/// The radius of a sphere about the shape's origin that contains it, or `nil` for planes.
+func boundingRadius(_ shape: Shape) -> Double? {
+    switch shape {
+    case .plane: nil
+    case .box(let size): length(size) / 2
+    case .sphere(let radius): radius
+    case .capsule(let radius, let length): radius + length / 2
+    case .cylinder(let radius, let length): (radius * radius + length * length / 4).squareRoot()
+    }
+}
+
+/// Writes casters' depth towards the light into the shadow map (the depth rides in slot 1).
+struct ShadowDepthShader: FragmentShader {
+    let depth: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    mutating func shadeSpan(row: Int, first: Int, last: Int, firstSample: Int,
+                            attributes: SIMD8<Float>, step: SIMD8<Float>) {
+        var d = attributes[1]
+        for sample in firstSample...(firstSample &+ last &- first) {
+            if d > depth[sample] { depth[sample] = d }
+            d += step[1]
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Experiments
+import Foundation
+import Render
+import Testing
+
+@Suite("Learning-curve plots")
+struct LearningCurvePlotTests {
+    let series = [
+        CurveSeries(name: "metanml", color: LearningCurvePlot.palette[0], x: [0, 5000, 10000, 20000],
+                    mean: [0, 0.4, 0.8, 0.9], lower: [0, 0.2, 0.6, 0.85], upper: [0, 0.6, 1, 0.95]),
+        CurveSeries(name: "vice", color: LearningCurvePlot.palette[1], x: [0, 5000, 10000, 20000],
+                    mean: [0, 0.1, 0.1, 0.2], lower: [0, 0, 0, 0.1], upper: [0, 0.2, 0.2, 0.3]),
+    ]
+
+    @Test("draws each mean where its value lies, and is deterministic")
+    func drawsCurves() throws {
+        let plot = LearningCurvePlot(title: "maze-zigzag-v1")
+        let font = try BitmapFont.standard()
+        let image = plot.render(series, font: font)
+        #expect(image == plot.render(series, font: font))
+        if let directory = ProcessInfo.processInfo.environment["MURAL_PLOT_OUTPUT"] {
+            try PNG.write(image, to: directory + "/learning-curves.png")
+        }
+        // Find the plot's pixel for (20000, 0.9) and (20000, 0.2): the last points of each mean.
+        func hasColor(_ color: RGB8, nearRow row: Int, column: Int) -> Bool {
+            (row - 3...row + 3).contains { r in (column - 3...column + 3).contains { c in image[c, r] == color } }
+        }
+        // The axes span the plot area; locate them from the known layout via the colours on the right edge.
+        let rightColumn = (0..<image.width).last { c in (0..<image.height).contains { image[c, $0] == series[0].color } }!
+        let rowsA = (0..<image.height).filter { image[rightColumn, $0] == series[0].color }
+        let rowsB = (0..<image.height).filter { image[rightColumn, $0] == series[1].color }
+        #expect(!rowsA.isEmpty && !rowsB.isEmpty, "both series should reach the right edge")
+        #expect(rowsA.max()! < rowsB.min()!, "metanml (0.9) should be drawn above vice (0.2)")
+        #expect(hasColor(series[0].color, nearRow: rowsA[0], column: rightColumn))
+    }
+
+    @Test("axis labels are compact")
+    func labels() {
+        #expect(LearningCurvePlot.compactLabel(1500) == "1.5k")
+        #expect(LearningCurvePlot.compactLabel(200_000) == "200k")
+        #expect(LearningCurvePlot.compactLabel(1_000_000) == "1M")
+        #expect(LearningCurvePlot.compactLabel(0) == "0")
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+@testable import MuralCLI
+import Render
+import Testing
+
+@Suite struct BenchRenderCommandTests {
+    @Test func writesSampleFramesOfBothScenes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mural-bench-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let command = try BenchRenderCommand.parse(
+            ["--frames", "1", "--warm-up", "0", "--width", "24", "--height", "18", "--json", "--output", directory])
+        try command.run()
+        for scene in ["door", "pusher"] {
+            let image = try PNG.read(from: "\(directory)/bench-\(scene).png")
+            #expect(image.width == 24 && image.height == 18)
+        }
+    }
+
+    /// The error names the directory; ArgumentParser turns it into a non-zero exit status.
+    @Test func unwritableOutputDirectoryFailsNamingIt() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mural-bench-file-\(getpid())").path
+        _ = FileManager.default.createFile(atPath: file, contents: Data([0]))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let command = try BenchRenderCommand.parse(["--frames", "1", "--output", "\(file)/frames"])
+        #expect(throws: RenderError.cannotWrite(path: "\(file)/frames", reason: "Not a directory")) { try command.run() }
+    }
+
+    @Test func badCameraIsRejectedNamingTheValue() {
+        do {
+            _ = try BenchRenderCommand.parse(["--camera", "orbit:45,30:0,0,0"])
+            Issue.record("a camera with two numbers should not parse")
+        } catch {
+            #expect(BenchRenderCommand.message(for: error).contains("'45,30'"))
+        }
+    }
+}

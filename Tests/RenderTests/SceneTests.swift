@@ -1,0 +1,62 @@
+import Physics
+import Render
+import Testing
+
+@Suite struct SceneTests {
+    @Test func sceneFromWorldUsesStyleAndKeepsOverlaysLast() throws {
+        let world = try World()
+        try world.addGeom(named: "floor", shape: .plane(normal: Vector3(0, 0, 1), offset: 0))
+        let body = try world.addBody(named: "block-body", at: Vector3(0.1, 0.2, 0.3), massFrom: .box(size: Vector3(0.1, 0.1, 0.1)))
+        try world.addGeom(named: "block", shape: .box(size: Vector3(0.1, 0.1, 0.1)), body: body)
+        try world.addGeom(named: "sensor", shape: .sphere(radius: 0.05), offset: Vector3(0, 0, 1))
+        try world.addGeom(named: "other", shape: .sphere(radius: 0.05), offset: Vector3(0, 0, 2))
+        let marker = Primitive(name: "goal", shape: .sphere(radius: 0.02), color: Color(hex: 0x00FF00, alpha: 0.5))
+        let style = Style(colors: ["block": Color(hex: 0x123456)]).hiding("sensor")
+        let scene = Scene(world: world, style: style, overlays: [marker])
+
+        #expect(scene.primitives.map(\.name) == ["floor", "block", "other", "goal"])
+        #expect(scene.primitives[0].appearance == Style.defaultFloor)
+        #expect(scene.primitives[1].appearance == .solid(Color(hex: 0x123456)))
+        #expect(scene.primitives[1].position == Vector3(0.1, 0.2, 0.3))
+        // Unlisted geoms take a palette colour chosen by name, the same in every process.
+        #expect(scene.primitives[2].appearance == style.appearance(forGeom: "other", shape: .sphere(radius: 1)))
+        #expect(Style.defaultPalette.contains(scene.primitives[2].appearance.color))
+        #expect(scene.primitives[3].castsShadow == false, "translucent markers cast no shadow by default")
+    }
+
+    /// Light falling at 45° along +x puts the shadow of a sphere at height h a distance h
+    /// away along +x: the image shows both contact and height.
+    @Test(arguments: [0.1, 0.25])
+    func shadowFallsWhereTheLightSays(height: Double) throws {
+        let floor = Primitive(shape: .plane(normal: Vector3(0, 0, 1), offset: 0), color: Color(hex: 0xCCCCCC))
+        let sphere = Primitive(shape: .sphere(radius: 0.05), position: Vector3(0, 0, height), color: .white)
+        var scene = Scene(primitives: [floor, sphere])
+        scene.lighting = Lighting(direction: Vector3(1, 0, -1))
+        let camera = Camera.lookAt(eye: Vector3(0.15, -0.6, 1.2), target: Vector3(0.15, 0, 0), verticalFOV: 40)
+        let (w, h) = (120, 90)
+        let image = try Renderer(width: w, height: h).render(scene, camera: camera)
+        func brightness(at point: Vector3) throws -> Int {
+            let p = try #require(camera.project(point, width: w, height: h))
+            let pixel = image[Int(p.x), Int(p.y)]
+            return Int(pixel.red) + Int(pixel.green) + Int(pixel.blue)
+        }
+        let inShadow = try brightness(at: Vector3(height, 0, 0))
+        let besideShadow = try brightness(at: Vector3(height, 0.12, 0))
+        let otherSide = try brightness(at: Vector3(-height, 0, 0))
+        #expect(inShadow < besideShadow - 60, "shadow \(inShadow) vs lit floor \(besideShadow)")
+        #expect(inShadow < otherSide - 60, "shadow \(inShadow) vs lit floor \(otherSide)")
+    }
+
+    @Test func invalidInputsThrowNamingTheProblem() throws {
+        let renderer = try Renderer(width: 8, height: 8)
+        let bad = Primitive(name: "wobbly", shape: .sphere(radius: .nan), color: .white)
+        #expect(throws: RenderError.self) { try renderer.render(Scene(primitives: [bad]), camera: ProjectionTests.camera) }
+        do {
+            _ = try renderer.render(Scene(primitives: [bad]), camera: ProjectionTests.camera)
+        } catch {
+            #expect("\(error)".contains("wobbly"))
+        }
+        #expect(throws: RenderError.self) { try Renderer(width: 0, height: 8) }
+        #expect(throws: RenderError.self) { try Renderer(width: 8, height: 8, supersampling: 5) }
+    }
+}
