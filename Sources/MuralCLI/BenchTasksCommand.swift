@@ -11,7 +11,7 @@ struct BenchTasksCommand: ParsableCommand {
             the scripted expert's, recorded on 20 seeded episodes and replayed with the same \
             seeds, which reproduces the expert's contact-rich states without running the expert. \
             Episodes reset at the horizon and the resets are timed too. Reports the best of \
-            --repeats runs.
+            --repeats runs, in thread CPU time (robust on a shared machine) and in wall time.
             """)
 
     @Option(help: "Environment steps per run.")
@@ -32,8 +32,11 @@ struct BenchTasksCommand: ParsableCommand {
     struct Row: Codable {
         var task: String
         var actions: PolicyKind
+        /// Environment steps per second of thread CPU time.
         var stepsPerSecond: Double
         var microsecondsPerStep: Double
+        /// Environment steps per second of wall-clock time.
+        var wallStepsPerSecond: Double
         var physicsStepsPerSecond: Double
         var substeps: Int
     }
@@ -42,6 +45,7 @@ struct BenchTasksCommand: ParsableCommand {
         var machine: BenchMachine
         var steps: Int
         var repeats: Int
+        var loadAverage: Double?
         var tasks: [Row]
     }
 
@@ -50,17 +54,19 @@ struct BenchTasksCommand: ParsableCommand {
     }
 
     func run() throws {
+        let loadAverage = BenchNNCommand.loadAverage()
         let registry = try TaskRegistry.located()
         let ids = try task.map { [try registry.definition($0).id] } ?? registry.ids
         var rows: [Row] = []
         for id in ids {
             let env = try registry.makeEnvironment(id)
             let episodes = try Self.episodes(env, actions: actions)
-            var best = Double.infinity
+            var best = (cpu: Double.infinity, wall: Double.infinity)
             for _ in 0..<repeats {
                 var episode = 0, t = 0
                 _ = try env.reset(seed: episodes[0].seed)
-                let seconds = try measure {
+                let cpuStart = threadCPUSeconds()
+                let wall = try measure {
                     for _ in 0..<steps {
                         let result = try env.step(episodes[episode].actions[t])
                         t += 1
@@ -71,19 +77,23 @@ struct BenchTasksCommand: ParsableCommand {
                         }
                     }
                 }
-                best = min(best, seconds)
+                best = (min(best.cpu, threadCPUSeconds() - cpuStart), min(best.wall, wall))
             }
             let substeps = env.definition.timing.substeps
-            rows.append(Row(task: id, actions: actions, stepsPerSecond: Double(steps) / best, microsecondsPerStep: best / Double(steps) * 1e6,
-                            physicsStepsPerSecond: Double(steps * substeps) / best, substeps: substeps))
+            rows.append(Row(task: id, actions: actions, stepsPerSecond: Double(steps) / best.cpu,
+                            microsecondsPerStep: best.cpu / Double(steps) * 1e6,
+                            wallStepsPerSecond: Double(steps) / best.wall,
+                            physicsStepsPerSecond: Double(steps * substeps) / best.cpu, substeps: substeps))
         }
-        let report = Report(machine: .current(), steps: steps, repeats: repeats, tasks: rows)
+        let report = Report(machine: .current(), steps: steps, repeats: repeats, loadAverage: loadAverage, tasks: rows)
         if json { return try printJSON(report) }
         print(report.machine.summary)
-        print("\(actions.rawValue) actions, best of \(repeats) runs of \(steps) steps")
-        printTable(["task", "env steps/s", "µs/step", "substeps", "physics steps/s"], rows.map {
+        print("\(actions.rawValue) actions, best of \(repeats) runs of \(steps) steps; load average at start "
+              + (loadAverage.map { String(format: "%.2f", $0) } ?? "unknown"))
+        printTable(["task", "env steps/s (CPU)", "µs/step (CPU)", "env steps/s (wall)", "substeps", "physics steps/s (CPU)"],
+                   rows.map {
             [$0.task, String(format: "%.0f", $0.stepsPerSecond), String(format: "%.2f", $0.microsecondsPerStep),
-             "\($0.substeps)", String(format: "%.0f", $0.physicsStepsPerSecond)]
+             String(format: "%.0f", $0.wallStepsPerSecond), "\($0.substeps)", String(format: "%.0f", $0.physicsStepsPerSecond)]
         })
     }
 
@@ -103,4 +113,12 @@ struct BenchTasksCommand: ParsableCommand {
             return (seed, recorded)
         }
     }
+
+}
+
+/// CPU time consumed by the calling thread, in seconds.
+private func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
