@@ -165,6 +165,14 @@ final class DoorScene: TaskScene {
 
     func isSuccess(_ observation: [Double]) -> Bool { observation[3] >= parameters.successAngle }
 
+    /// A ghost of the panel at the success angle.
+    func goalMarkers() -> [GoalMarker] {
+        let turn = Quaternion(axis: Self.axis, angle: parameters.successAngle)
+        return [GoalMarker(name: "goal_door", shape: .box(size: parameters.panelSize),
+                           position: parameters.hinge + turn.rotate(panelOffset), orientation: turn,
+                           colour: GoalMarker.goalColour, opacity: 0.3)]
+    }
+
     private func hookDistance(_ o: [Double]) -> Double {
         norm(SIMD3(o[0], o[1], o[2]) - hookPoint(angle: o[3]))
     }

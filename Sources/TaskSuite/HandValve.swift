@@ -276,6 +276,20 @@ final class HandValveScene: TaskScene {
 
     func isSuccess(_ observation: [Double]) -> Bool { abs(error(observation)) < parameters.successTolerance }
 
+    /// A ghost of the three prongs turned to the target angle.
+    func goalMarkers() -> [GoalMarker] {
+        let p = parameters
+        return (0..<3).map { k in
+            let angle = p.targetAngle + Double(k) * 2 * Double.pi / 3
+            let direction = SIMD3(cos(angle), sin(angle), 0)
+            return GoalMarker(
+                name: "goal_prong_\(k)", shape: .capsule(radius: p.prongRadius * 1.15, length: p.prongLength),
+                position: SIMD3(0, 0, p.valveHeight) + direction * (p.hubRadius + p.prongLength / 2),
+                orientation: Quaternion(axis: SIMD3(0, 0, 1), angle: angle) * Quaternion(axis: SIMD3(0, 1, 0), angle: Double.pi / 2),
+                colour: GoalMarker.goalColour, opacity: 0.35)
+        }
+    }
+
     func metrics(_ observation: [Double]) -> [String: Double] {
         ["angle_error": abs(error(observation))]
     }

@@ -176,6 +176,10 @@ final class MazeScene: TaskScene {
 
     func isSuccess(_ observation: [Double]) -> Bool { distance(observation) < parameters.successRadius }
 
+    func goalMarkers() -> [GoalMarker] {
+        [.disc(centre: parameters.goal, radius: parameters.successRadius, height: -parameters.ballRadius)]
+    }
+
     func metrics(_ observation: [Double]) -> [String: Double] {
         ["distance": distance(observation),
          "geodesic_distance": field.distance(from: SIMD2(observation[0], observation[1]))]

@@ -134,6 +134,10 @@ final class PusherScene: TaskScene {
 
     func isSuccess(_ observation: [Double]) -> Bool { puckDistance(observation) < parameters.successRadius }
 
+    func goalMarkers() -> [GoalMarker] {
+        [.disc(centre: parameters.goal, radius: parameters.successRadius, height: parameters.tableTop)]
+    }
+
     func metrics(_ observation: [Double]) -> [String: Double] {
         ["puck_distance": puckDistance(observation), "hand_puck_distance": reachDistance(observation)]
     }

@@ -140,6 +140,9 @@ public final class TaskEnvironment: Environment {
         }
     }
 
+    /// Visual-only shapes that show the goal, for renderers.
+    public func goalMarkers() -> [GoalMarker] { scene.goalMarkers() }
+
     public func expertAction() -> [Double] { scene.expertAction(step: stepCount) }
 
     public func snapshot() -> EnvironmentSnapshot {
