@@ -6,6 +6,7 @@ import PackageDescription
 // Layering (each module owns one idea; see docs/architecture.md):
 //   CODE, COpenBLAS, CPNG   system libraries from Debian, found through pkg-config
 //   Physics                 a typed, deterministic Swift layer over ODE
+//   Render                  CPU rasterizer for scenes and worlds; PNG (libpng), GIF (giflib), contact sheets
 //   MuralCLI                the `mural` command
 let package = Package(
     name: "Mural",

@@ -190,16 +190,18 @@ public final class Renderer {
         let (w, tw) = (width, targetWidth)
         image.pixels.withUnsafeMutableBufferPointer { out in
             for y in 0..<height {
+                let top = color + y * n * tw
                 for x in 0..<w {
-                    // Channels summed in separate 16-bit lanes of one word.
-                    var sum: UInt64 = 0
-                    var row = color + y * n * tw + x * n
-                    for _ in 0..<n {
-                        for sx in 0..<n {
-                            let p = UInt64(row[sx])
-                            sum &+= (p & 0xFF) | (p & 0xFF00) << 8 | (p & 0xFF_0000) << 16
+                    var sum: UInt64
+                    if n == 2 {
+                        // The default, unrolled.
+                        let p = top + 2 * x
+                        sum = spread(p[0]) &+ spread(p[1]) &+ spread(p[tw]) &+ spread(p[tw + 1])
+                    } else {
+                        sum = 0
+                        for sy in 0..<n {
+                            for sx in 0..<n { sum &+= spread(top[sy * tw + x * n + sx]) }
                         }
-                        row += tw
                     }
                     let o = 3 * (y * w + x)
                     out[o] = UInt8(truncatingIfNeeded: (((sum & 0xFFFF) + half) * reciprocal) >> 24)
@@ -236,6 +238,14 @@ public final class Renderer {
             }
         }
     }
+}
+
+/// A packed 0x00BBGGRR colour with each channel moved into its own 16-bit lane, so that
+/// up to 257 colours can be summed in one integer.
+@inline(__always)
+private func spread(_ p: UInt32) -> UInt64 {
+    let p = UInt64(p)
+    return (p & 0xFF) | (p & 0xFF00) << 8 | (p & 0xFF_0000) << 16
 }
 
 /// A primitive's pose as a Float rotation matrix (columns) and translation.
