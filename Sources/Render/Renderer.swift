@@ -77,6 +77,7 @@ public final class Renderer {
                 "image is \(image.width)×\(image.height) but the renderer draws \(width)×\(height)")
         }
         try camera.validate()
+        try scene.lighting.validate()
         for primitive in scene.primitives { try primitive.validate() }
 
         let view = ViewTransform(camera: camera, width: targetWidth, height: targetHeight)

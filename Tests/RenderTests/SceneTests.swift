@@ -56,6 +56,9 @@ import Testing
         } catch {
             #expect("\(error)".contains("wobbly"))
         }
+        var dark = Scene(primitives: [])
+        dark.lighting.direction = .zero
+        #expect(throws: RenderError.self) { try renderer.render(dark, camera: ProjectionTests.camera) }
         #expect(throws: RenderError.self) { try Renderer(width: 0, height: 8) }
         #expect(throws: RenderError.self) { try Renderer(width: 8, height: 8, supersampling: 5) }
     }
