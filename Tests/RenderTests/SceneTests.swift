@@ -47,6 +47,27 @@ import Testing
         #expect(inShadow < otherSide - 60, "shadow \(inShadow) vs lit floor \(otherSide)")
     }
 
+    /// A translucent box face seen head-on is two triangles sharing a diagonal: every
+    /// sample must be blended exactly once, or the diagonal shows as a seam. Seen straight
+    /// on, the diagonals run at 45° through the image centre, exactly through sample
+    /// centres, where only the tie-breaking rule decides which triangle owns a sample.
+    @Test func sharedEdgesAreNeitherDoubledNorCracked() throws {
+        let box = Primitive(shape: .box(size: Vector3(0.6, 0.6, 0.6)), color: Color(red: 1, green: 1, blue: 1, alpha: 0.5))
+        let scene = Scene(primitives: [box], skyTop: .black, skyHorizon: .black)
+        for camera in [Camera.lookAt(eye: Vector3(0, -3, 0), target: .zero, verticalFOV: 30),
+                       Camera.orbit(target: .zero, azimuth: -70, elevation: 5, distance: 3, verticalFOV: 30)] {
+            let image = try Renderer(width: 64, height: 64, supersampling: 1).render(scene, camera: camera)
+            // The face nearest the camera covers the image centre; all its pixels share one shade.
+            let centre = image[32, 32]
+            #expect(centre.red > 0)
+            var seams = 0
+            for y in 24..<40 {
+                for x in 24..<40 where image[x, y] != centre { seams += 1 }
+            }
+            #expect(seams == 0, "\(seams) pixels differ from the face's colour \(centre)")
+        }
+    }
+
     @Test func invalidInputsThrowNamingTheProblem() throws {
         let renderer = try Renderer(width: 8, height: 8)
         let bad = Primitive(name: "wobbly", shape: .sphere(radius: .nan), color: .white)
