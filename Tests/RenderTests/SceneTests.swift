@@ -68,6 +68,29 @@ import Testing
         }
     }
 
+    /// Cameras straight above, straight below, under the floor, inside an object or grazing
+    /// the floor all render (near-plane and guard-band clipping, degenerate horizons).
+    @Test(arguments: [
+        Camera.orbit(target: .zero, azimuth: 0, elevation: 90, distance: 1),
+        Camera.orbit(target: .zero, azimuth: 0, elevation: -90, distance: 1),
+        Camera.orbit(target: .zero, azimuth: 10, elevation: -20, distance: 1),
+        Camera.lookAt(eye: Vector3(0, 0, 0.1), target: Vector3(1, 0, 0.1)),
+        Camera.lookAt(eye: Vector3(-5, 0, 0.001), target: Vector3(0, 0, 0.001), verticalFOV: 120),
+        Camera.lookAt(eye: Vector3(0, -1, 0.3), target: Vector3(0, 0, 0.3), verticalFOV: 1),
+    ])
+    func awkwardCamerasRender(camera: Camera) throws {
+        let scene = Scene(primitives: [
+            Primitive(shape: .plane(normal: Vector3(0, 0, 1), offset: 0), appearance: Style.defaultFloor),
+            Primitive(shape: .box(size: Vector3(0.4, 0.4, 0.4)), position: Vector3(0, 0, 0.1), color: Color(hex: 0x4C72B0)),
+            Primitive(shape: .capsule(radius: 0.05, length: 3), position: Vector3(0.5, 0, 0.2),
+                      orientation: Quaternion(axis: Vector3(0, 1, 0), angle: .pi / 2), color: Color(hex: 0xDD8452)),
+        ])
+        let renderer = try Renderer(width: 24, height: 18)
+        let image = try renderer.render(scene, camera: camera)
+        let skyOnly = try renderer.render(Scene(), camera: camera)
+        #expect(image != skyOnly, "every one of these cameras sees part of the scene")
+    }
+
     @Test func invalidInputsThrowNamingTheProblem() throws {
         let renderer = try Renderer(width: 8, height: 8)
         let bad = Primitive(name: "wobbly", shape: .sphere(radius: .nan), color: .white)
