@@ -20,7 +20,11 @@ public final class Renderer {
     private let depth: UnsafeMutablePointer<Float>
     private var shadowMap: ShadowMap
     private let clipper: Clipper
+    /// Per-vertex scratch of the primitive being drawn: clip-space vertices, their screen
+    /// projections, and their clip outcodes.
     private var vertices: UnsafeMutablePointer<ClipVertex>
+    private var projected: UnsafeMutablePointer<ScreenVertex>
+    private var outcodes: UnsafeMutablePointer<UInt8>
     private var vertexCapacity = 0
     private var meshes: [Shape: Mesh] = [:]
     private var planeMesh = Mesh.unitQuad()
@@ -53,6 +57,8 @@ public final class Renderer {
         shadowMap = ShadowMap(size: shadowMapSize)
         clipper = Clipper(width: targetWidth, height: targetHeight)
         vertices = .allocate(capacity: 0)
+        projected = .allocate(capacity: 0)
+        outcodes = .allocate(capacity: 0)
     }
 
     deinit {
@@ -61,6 +67,8 @@ public final class Renderer {
         shadowMap.deallocate()
         clipper.deallocate()
         vertices.deallocate()
+        projected.deallocate()
+        outcodes.deallocate()
     }
 
     /// Renders `scene` as seen by `camera` into a new image.
@@ -114,14 +122,14 @@ public final class Renderer {
             guard let mesh = mesh(for: primitive.shape) else { continue }
             let pose = Pose(primitive)
             reserveVertices(mesh.positions.count)
+            // Orthographic: the texel position is the vertex position, with w = 1.
             for i in mesh.positions.indices {
                 let p = SIMD4<Float>(pose.apply(mesh.positions[i]), 1)
-                vertices[i] = ClipVertex(clip: SIMD3((rowU * p).sum(), (rowV * p).sum(), 1),
-                                         attributes: SIMD8(1, (rowDepth * p).sum(), 0, 0, 0, 0, 0, 0))
+                projected[i] = ScreenVertex(x: (rowU * p).sum(), y: (rowV * p).sum(),
+                                            attributes: SIMD8(1, (rowDepth * p).sum(), 0, 0, 0, 0, 0, 0))
             }
             forEachTriangle(mesh.indices) { a, b, c in
-                rasterize(vertices[a].projected, vertices[b].projected, vertices[c].projected,
-                          width: size, height: size, cull: .front, shader: &shader)
+                rasterize(projected[a], projected[b], projected[c], width: size, height: size, cull: .front, shader: &shader)
             }
         }
     }
@@ -162,10 +170,20 @@ public final class Renderer {
         var shader = SurfaceShader(
             color: color, depth: depth, shadows: shadowMap, albedo: appearance.color.rgb,
             secondary: secondary, inverseCellSize: inverseCellSize, alpha: appearance.color.alpha, fog: fog)
+        // Project each vertex once; only triangles that straddle a clip plane go through the clipper.
+        for i in mesh.positions.indices {
+            outcodes[i] = clipper.outcode(vertices[i])
+            if outcodes[i] == 0 { projected[i] = vertices[i].projected }
+        }
         let (w, h) = (targetWidth, targetHeight)
         forEachTriangle(mesh.indices) { a, b, c in
-            clipper.clip(vertices[a], vertices[b], vertices[c]) { s0, s1, s2 in
-                rasterize(s0, s1, s2, width: w, height: h, cull: .back, shader: &shader)
+            let (ca, cb, cc) = (outcodes[a], outcodes[b], outcodes[c])
+            if ca | cb | cc == 0 {
+                rasterize(projected[a], projected[b], projected[c], width: w, height: h, cull: .back, shader: &shader)
+            } else if ca & cb & cc == 0 {
+                clipper.clip(vertices[a], vertices[b], vertices[c]) { s0, s1, s2 in
+                    rasterize(s0, s1, s2, width: w, height: h, cull: .back, shader: &shader)
+                }
             }
         }
     }
@@ -227,8 +245,12 @@ public final class Renderer {
     private func reserveVertices(_ count: Int) {
         guard count > vertexCapacity else { return }
         vertices.deallocate()
+        projected.deallocate()
+        outcodes.deallocate()
         vertexCapacity = max(count, 2 * vertexCapacity)
         vertices = .allocate(capacity: vertexCapacity)
+        projected = .allocate(capacity: vertexCapacity)
+        outcodes = .allocate(capacity: vertexCapacity)
     }
 
     @inline(__always)

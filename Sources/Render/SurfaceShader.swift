@@ -89,10 +89,15 @@ struct SurfaceShader: FragmentShader {
             green += (secondary.y - albedo.y) * mix
             blue += (secondary.z - albedo.z) * mix
         }
-        let haze = fog.amount(distance: w)
-        red = mixFog(red * light, fog.color.x, haze)
-        green = mixFog(green * light, fog.color.y, haze)
-        blue = mixFog(blue * light, fog.color.z, haze)
+        red *= light
+        green *= light
+        blue *= light
+        if any(w .> fog.start) {
+            let haze = fog.amount(distance: w)
+            red = mixFog(red, fog.color.x, haze)
+            green = mixFog(green, fog.color.y, haze)
+            blue = mixFog(blue, fog.color.z, haze)
+        }
 
         let raw = UnsafeMutableRawPointer(color + sample)
         let below = raw.loadUnaligned(as: SIMD4<UInt32>.self)
