@@ -75,13 +75,17 @@ struct ShadowMap {
         (SIMD4(u * scale, -originU * scale), SIMD4(v * scale, -originV * scale), SIMD4(towardLight, 0))
     }
 
-    /// 1 if a point at texel (tu, tv) and `pointDepth` sees the light, else 0. Points the
-    /// map does not cover are lit. Branch-free: this runs for most visible samples.
+    /// Per lane, 1 if a point at texel (u, v) and `pointDepth` sees the light, else 0.
+    /// Points the map does not cover are lit: their look-ups clamp to the border texels,
+    /// which casters never reach. Branch-free, since it runs for most visible samples.
     @inline(__always)
-    func visibility(_ tu: Float, _ tv: Float, _ pointDepth: Float) -> Float {
-        let column = Int(roundedBits(min(max(tu, 0.5), limit) - 0.5))
-        let row = Int(roundedBits(min(max(tv, 0.5), limit) - 0.5))
-        return pointDepth + Self.bias >= depth[row &* size &+ column] ? 1 : 0
+    func visibility(_ u: SIMD4<Float>, _ v: SIMD4<Float>, _ pointDepth: SIMD4<Float>) -> SIMD4<Float> {
+        let low = SIMD4<Float>(repeating: 0.5), high = SIMD4<Float>(repeating: limit)
+        let column = roundedBits(clamp(u, low, high) - 0.5)
+        let row = roundedBits(clamp(v, low, high) - 0.5)
+        let index = row &* UInt32(truncatingIfNeeded: size) &+ column
+        let occluder = SIMD4(depth[Int(index[0])], depth[Int(index[1])], depth[Int(index[2])], depth[Int(index[3])])
+        return SIMD4(repeating: 0).replacing(with: 1, where: pointDepth + Self.bias .>= occluder)
     }
 
     /// Depth tolerance (metres): a receiver this close behind a caster's far side stays lit,

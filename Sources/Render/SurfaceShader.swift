@@ -75,9 +75,7 @@ struct SurfaceShader: FragmentShader {
             let u = lane(start, step, Slot.shadowU) * w + jitterU
             let v = lane(start, step, Slot.shadowV) * w + jitterV
             let d = lane(start, step, Slot.shadowDepth) * w
-            let lit = SIMD4(shadows.visibility(u[0], v[0], d[0]), shadows.visibility(u[1], v[1], d[1]),
-                            shadows.visibility(u[2], v[2], d[2]), shadows.visibility(u[3], v[3], d[3]))
-            light += direct.replacing(with: 0, where: direct .< 0) * lit
+            light += direct.replacing(with: 0, where: direct .< 0) * shadows.visibility(u, v, d)
         }
 
         var red = SIMD4(repeating: albedo.x), green = SIMD4(repeating: albedo.y), blue = SIMD4(repeating: albedo.z)
