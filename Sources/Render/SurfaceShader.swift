@@ -8,7 +8,7 @@ enum Slot {
 
 /// Packs a colour with components in [0, 1] as 0x00BBGGRR, the colour buffer's format.
 func pack(_ c: SIMD3<Float>) -> UInt32 {
-    let q = roundedBits(c.clamped(lowerBound: .zero, upperBound: .one) * 255)
+    let q = roundedBits(clamp01(SIMD4(c, 0)) * 255)
     return q.x | q.y << 8 | q.z << 16
 }
 
