@@ -24,6 +24,16 @@ import Testing
         #expect(scene.primitives[3].castsShadow == false, "translucent markers cast no shadow by default")
     }
 
+    @Test func prefixesColourFamiliesOfGeoms() {
+        var style = Style(colors: ["finger-2-tip": Color(hex: 0x111111)])
+        style.prefixAppearances = ["finger-": .solid(Color(hex: 0x222222)), "finger-2-": .solid(Color(hex: 0x333333))]
+        let box = Shape.box(size: Vector3(1, 1, 1))
+        #expect(style.appearance(forGeom: "finger-2-tip", shape: box).color == Color(hex: 0x111111))
+        #expect(style.appearance(forGeom: "finger-2-base", shape: box).color == Color(hex: 0x333333), "longest prefix")
+        #expect(style.appearance(forGeom: "finger-1-base", shape: box).color == Color(hex: 0x222222))
+        #expect(Style.defaultPalette.contains(style.appearance(forGeom: "palm", shape: box).color))
+    }
+
     /// Light falling at 45° along +x puts the shadow of a sphere at height h a distance h
     /// away along +x: the image shows both contact and height.
     @Test(arguments: [0.1, 0.25])
