@@ -7,16 +7,17 @@ import Physics
 /// geom keeps its colour when others are added.
 public struct Style: Hashable, Sendable {
     public var appearances: [String: Appearance]
-    public var prefixAppearances: [String: Appearance] = [:]
+    public var prefixAppearances: [String: Appearance]
     public var palette: [Color]
     public var floor: Appearance
     /// Geoms listed here are not drawn (for example invisible sensor volumes).
     public var hidden: Set<String>
 
-    public init(appearances: [String: Appearance] = [:], palette: [Color] = Style.defaultPalette,
-                floor: Appearance = Style.defaultFloor, hidden: Set<String> = []) {
+    public init(appearances: [String: Appearance] = [:], prefixAppearances: [String: Appearance] = [:],
+                palette: [Color] = Style.defaultPalette, floor: Appearance = Style.defaultFloor, hidden: Set<String> = []) {
         precondition(!palette.isEmpty, "a style needs at least one palette colour")
         self.appearances = appearances
+        self.prefixAppearances = prefixAppearances
         self.palette = palette
         self.floor = floor
         self.hidden = hidden
