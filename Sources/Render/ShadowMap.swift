@@ -16,10 +16,11 @@ struct ShadowMap {
     private(set) var u = SIMD3<Float>(1, 0, 0)
     private(set) var v = SIMD3<Float>(0, 1, 0)
     private(set) var towardLight = SIMD3<Float>(0, 0, 1)
-    /// Texel coordinate of world point p: (dot(p, u) - originU) * scale, likewise for v.
+    /// Texel coordinate of world point p: (dot(p, u) - originU) * scaleU, likewise for v.
     private(set) var originU: Float = 0
     private(set) var originV: Float = 0
-    private(set) var scale: Float = 1
+    private(set) var scaleU: Float = 1
+    private(set) var scaleV: Float = 1
     /// Whether anything casts a shadow this frame.
     private(set) var isEmpty = true
 
@@ -32,8 +33,8 @@ struct ShadowMap {
 
     func deallocate() { depth.deallocate() }
 
-    /// Aims the map along `direction` (the way light travels) and fits it to the casters'
-    /// bounding spheres, then clears it. The map's rows run along the camera's `screenRight`
+    /// Aims the map along `direction` (the way light travels) and fits it tightly around the
+    /// casters, then clears it. The map's rows run along the camera's `screenRight`
     /// as far as the light allows, so that scanning an image row walks along map rows,
     /// which keeps shadow look-ups in cache.
     mutating func fit(direction: Vector3, casters: [Primitive], screenRight: Vector3) {
@@ -51,28 +52,28 @@ struct ShadowMap {
 
         var lowU = Double.infinity, highU = -Double.infinity, lowV = Double.infinity, highV = -Double.infinity
         for caster in casters where caster.castsShadow {
-            guard let radius = boundingRadius(caster.shape) else { continue }
+            guard let reachU = halfExtent(caster, along: du), let reachV = halfExtent(caster, along: dv) else { continue }
             let pu = dot(caster.position, du), pv = dot(caster.position, dv)
-            lowU = min(lowU, pu - radius)
-            highU = max(highU, pu + radius)
-            lowV = min(lowV, pv - radius)
-            highV = max(highV, pv + radius)
+            lowU = min(lowU, pu - reachU)
+            highU = max(highU, pu + reachU)
+            lowV = min(lowV, pv - reachV)
+            highV = max(highV, pv + reachV)
         }
         isEmpty = !lowU.isFinite
         depth.update(repeating: -.infinity, count: size * size)
         guard !isEmpty else { return }
         // Two texels of margin on each side keep casters off the border texels, which
         // therefore always read as lit: look-ups off the map clamp to them.
-        let extent = max(highU - lowU, highV - lowV, 1e-3)
-        scale = Float(Double(size - 4) / extent)
-        originU = Float(lowU) - 2 / scale
-        originV = Float(lowV) - 2 / scale
+        scaleU = Float(Double(size - 4) / max(highU - lowU, 1e-3))
+        scaleV = Float(Double(size - 4) / max(highV - lowV, 1e-3))
+        originU = Float(lowU) - 2 / scaleU
+        originV = Float(lowV) - 2 / scaleV
     }
 
     /// The light-space coordinates (texel u, texel v, depth) of a world point, as an affine
     /// map: rows to dot with (x, y, z, 1).
     var lightSpaceRows: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
-        (SIMD4(u * scale, -originU * scale), SIMD4(v * scale, -originV * scale), SIMD4(towardLight, 0))
+        (SIMD4(u * scaleU, -originU * scaleU), SIMD4(v * scaleV, -originV * scaleV), SIMD4(towardLight, 0))
     }
 
     /// Per lane, 1 if a point at texel (u, v) and `pointDepth` sees the light, else 0.
@@ -93,14 +94,22 @@ struct ShadowMap {
     static let bias: Float = 0.002
 }
 
-/// The radius of a sphere about the shape's origin that contains it, or `nil` for planes.
-func boundingRadius(_ shape: Shape) -> Double? {
-    switch shape {
-    case .plane: nil
-    case .box(let size): length(size) / 2
-    case .sphere(let radius): radius
-    case .capsule(let radius, let length): radius + length / 2
-    case .cylinder(let radius, let length): (radius * radius + length * length / 4).squareRoot()
+/// How far `primitive` reaches from its position along the unit vector `direction` (the
+/// support function of its shape), or `nil` for planes.
+func halfExtent(_ primitive: Primitive, along direction: Vector3) -> Double? {
+    let q = primitive.orientation
+    let norm = (q.w * q.w + q.x * q.x + q.y * q.y + q.z * q.z).squareRoot()
+    // The direction in the shape's own frame: rotated by the inverse orientation.
+    let local = Quaternion(w: q.w / norm, x: -q.x / norm, y: -q.y / norm, z: -q.z / norm).rotate(direction)
+    switch primitive.shape {
+    case .plane: return nil
+    case .box(let size):
+        let reach = local * size / 2
+        return abs(reach.x) + abs(reach.y) + abs(reach.z)
+    case .sphere(let radius): return radius
+    case .capsule(let radius, let length): return radius + abs(local.z) * length / 2
+    case .cylinder(let radius, let length):
+        return abs(local.z) * length / 2 + radius * max(0, 1 - local.z * local.z).squareRoot()
     }
 }
 
