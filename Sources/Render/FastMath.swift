@@ -20,3 +20,11 @@ func clamp(_ v: SIMD4<Float>, _ low: SIMD4<Float>, _ high: SIMD4<Float>) -> SIMD
 
 @inline(__always)
 func clamp01(_ v: SIMD4<Float>) -> SIMD4<Float> { clamp(v, .zero, .one) }
+
+/// floor(v) as floats, and v - floor(v), for 0 ≤ lanes < 2²² (no libm call).
+@inline(__always)
+func floorAndFraction(_ v: SIMD4<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
+    var whole = (v + roundingMagic) - roundingMagic
+    whole = whole.replacing(with: whole - 1, where: whole .> v)
+    return (whole, v - whole)
+}

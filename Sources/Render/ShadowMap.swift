@@ -10,7 +10,7 @@ import Physics
 struct ShadowMap {
     let size: Int
     let depth: UnsafeMutablePointer<Float>
-    /// The largest texel coordinate a look-up uses: inside the last texel.
+    /// The largest texel coordinate a look-up uses (the centre of the last texel).
     private let limit: Float
     /// Light-space axes: the map's u and v, and `towardLight` (depth grows towards the light).
     private(set) var u = SIMD3<Float>(1, 0, 0)
@@ -76,17 +76,41 @@ struct ShadowMap {
         (SIMD4(u * scaleU, -originU * scaleU), SIMD4(v * scaleV, -originV * scaleV), SIMD4(towardLight, 0))
     }
 
-    /// Per lane, 1 if a point at texel (u, v) and `pointDepth` sees the light, else 0.
-    /// Points the map does not cover are lit: their look-ups clamp to the border texels,
-    /// which casters never reach. Branch-free, since it runs for most visible samples.
+    /// Per lane, 1 if a point at texel coordinates (u, v) with `pointDepth` sees the light,
+    /// else 0, from the texel it falls in. Points the map does not cover are lit: their
+    /// look-ups clamp to the border texels, which casters never reach. Branch-free, since it
+    /// runs for most visible samples.
     @inline(__always)
     func visibility(_ u: SIMD4<Float>, _ v: SIMD4<Float>, _ pointDepth: SIMD4<Float>) -> SIMD4<Float> {
         let low = SIMD4<Float>(repeating: 0.5), high = SIMD4<Float>(repeating: limit)
         let column = roundedBits(clamp(u, low, high) - 0.5)
         let row = roundedBits(clamp(v, low, high) - 0.5)
-        let index = row &* UInt32(truncatingIfNeeded: size) &+ column
+        return lit(pointDepth + Self.bias, row &* UInt32(truncatingIfNeeded: size) &+ column)
+    }
+
+    /// Like `visibility`, but the four nearest texels' tests weighted bilinearly
+    /// (percentage-closer filtering), which smooths the texel staircase on shadow edges at
+    /// about four times the look-up cost.
+    @inline(__always)
+    func filteredVisibility(_ u: SIMD4<Float>, _ v: SIMD4<Float>, _ pointDepth: SIMD4<Float>) -> SIMD4<Float> {
+        // Texel centres sit at integer coordinates after the half-texel shift.
+        let low = SIMD4<Float>(repeating: 0), high = SIMD4<Float>(repeating: limit - 1)
+        let x = clamp(u - 0.5, low, high), y = clamp(v - 0.5, low, high)
+        let (x0, fx) = floorAndFraction(x), (y0, fy) = floorAndFraction(y)
+        let stride = UInt32(truncatingIfNeeded: size)
+        let topLeft = roundedBits(y0) &* stride &+ roundedBits(x0)
+        let receiver = pointDepth + Self.bias
+        let a = lit(receiver, topLeft), b = lit(receiver, topLeft &+ 1)
+        let c = lit(receiver, topLeft &+ stride), d = lit(receiver, topLeft &+ stride &+ 1)
+        let top = a + (b - a) * fx, bottom = c + (d - c) * fx
+        return top + (bottom - top) * fy
+    }
+
+    /// 1 where the receiver depth is not behind the map's depth at `index`, else 0.
+    @inline(__always)
+    private func lit(_ receiver: SIMD4<Float>, _ index: SIMD4<UInt32>) -> SIMD4<Float> {
         let occluder = SIMD4(depth[Int(index[0])], depth[Int(index[1])], depth[Int(index[2])], depth[Int(index[3])])
-        return SIMD4(repeating: 0).replacing(with: 1, where: pointDepth + Self.bias .>= occluder)
+        return SIMD4(repeating: 0).replacing(with: 1, where: receiver .>= occluder)
     }
 
     /// Depth tolerance (metres): a receiver this close behind a caster's far side stays lit,

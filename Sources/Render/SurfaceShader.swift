@@ -29,6 +29,7 @@ struct SurfaceShader: FragmentShader {
     let inverseCellSize: Float
     let alpha: Float
     let fog: Fog
+    let shadowFiltering: ShadowFiltering
 
     /// Lanes' offsets from the group's first column.
     private static let lanes = SIMD4<Float>(0, 1, 2, 3)
@@ -36,8 +37,8 @@ struct SurfaceShader: FragmentShader {
     @inline(__always)
     mutating func shadeSpan(row: Int, first: Int, last: Int, firstSample: Int,
                             attributes: SIMD8<Float>, step: SIMD8<Float>) {
-        // Samples of a supersampled pixel look up neighbouring shadow texels, alternating
-        // by column and row, which softens shadow edges by about a texel.
+        // Unfiltered, the samples of a supersampled pixel look up neighbouring shadow texels,
+        // alternating by column and row, which softens shadow edges by about a texel.
         let jitterU = (first & 1) == 0 ? SIMD4<Float>(-0.5, 0.5, -0.5, 0.5) : SIMD4<Float>(0.5, -0.5, 0.5, -0.5)
         let jitterV = SIMD4<Float>(repeating: (row & 1) == 0 ? -0.5 : 0.5)
         var groupStart = attributes
@@ -72,10 +73,12 @@ struct SurfaceShader: FragmentShader {
         var light = lane(start, step, Slot.ambient) * w
         let direct = lane(start, step, Slot.direct) * w
         if any(visible .& (direct .> 0)) {
-            let u = lane(start, step, Slot.shadowU) * w + jitterU
-            let v = lane(start, step, Slot.shadowV) * w + jitterV
+            let u = lane(start, step, Slot.shadowU) * w
+            let v = lane(start, step, Slot.shadowV) * w
             let d = lane(start, step, Slot.shadowDepth) * w
-            light += direct.replacing(with: 0, where: direct .< 0) * shadows.visibility(u, v, d)
+            let lit = shadowFiltering == .bilinear
+                ? shadows.filteredVisibility(u, v, d) : shadows.visibility(u + jitterU, v + jitterV, d)
+            light += direct.replacing(with: 0, where: direct .< 0) * lit
         }
 
         var red = SIMD4(repeating: albedo.x), green = SIMD4(repeating: albedo.y), blue = SIMD4(repeating: albedo.z)

@@ -36,15 +36,15 @@ import Testing
 
     /// Light falling at 45° along +x puts the shadow of a sphere at height h a distance h
     /// away along +x: the image shows both contact and height.
-    @Test(arguments: [0.1, 0.25])
-    func shadowFallsWhereTheLightSays(height: Double) throws {
+    @Test(arguments: [0.1, 0.25], [ShadowFiltering.nearest, .bilinear])
+    func shadowFallsWhereTheLightSays(height: Double, filtering: ShadowFiltering) throws {
         let floor = Primitive(shape: .plane(normal: Vector3(0, 0, 1), offset: 0), color: Color(hex: 0xCCCCCC))
         let sphere = Primitive(shape: .sphere(radius: 0.05), position: Vector3(0, 0, height), color: .white)
         var scene = Scene(primitives: [floor, sphere])
         scene.lighting = Lighting(direction: Vector3(1, 0, -1))
         let camera = Camera.lookAt(eye: Vector3(0.15, -0.6, 1.2), target: Vector3(0.15, 0, 0), verticalFOV: 40)
         let (w, h) = (120, 90)
-        let image = try Renderer(width: w, height: h).render(scene, camera: camera)
+        let image = try Renderer(width: w, height: h, shadowFiltering: filtering).render(scene, camera: camera)
         func brightness(at point: Vector3) throws -> Int {
             let p = try #require(camera.project(point, width: w, height: h))
             let pixel = image[Int(p.x), Int(p.y)]
