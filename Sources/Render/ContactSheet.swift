@@ -1,6 +1,6 @@
 /// Tiles an episode's frames into one image: each tile framed and labelled with its step
 /// number, successful steps framed in green and marked with a check mark.
-public struct ContactSheet {
+public struct ContactSheet: Sendable {
     public struct Tile: Sendable {
         public var image: RGBImage
         public var step: Int
