@@ -9,7 +9,7 @@ import PackageDescription
 //   TaskSuite               environments defined as data in Tasks/, experts, success examples
 //   NeuralNet               BLAS-backed MLPs on flat parameter vectors, losses, Adam, checkpoints
 //   Agents                  Soft Actor-Critic and its replay buffer
-//   Render                  a software rasterizer; PNG frames, contact sheets, GIFs
+//   Render                  CPU rasterizer for scenes and worlds; PNG (libpng), GIF (giflib), contact sheets
 //   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command
 let package = Package(

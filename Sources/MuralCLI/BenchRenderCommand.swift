@@ -19,6 +19,7 @@ struct BenchRenderCommand: ParsableCommand {
     @Option(help: "Image height in pixels.") var height = 240
     @Option(help: "Samples per pixel along each axis (2 = 2×2 supersampling).") var supersampling = 2
     @Option(help: "Shadow map texels per side.") var shadowMapSize = 512
+    @Flag(help: "Filter shadow look-ups bilinearly (smoother edges, slower).") var filteredShadows = false
     @OptionGroup var view: CameraOption
     @Option(help: "Also write each scene's last frame as <dir>/bench-<scene>.png.") var output: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
@@ -52,6 +53,7 @@ struct BenchRenderCommand: ParsableCommand {
         let height: Int
         let supersampling: Int
         let shadowMapSize: Int
+        let filteredShadows: Bool
         let png: String
         let note: String
         /// /proc/loadavg's one-minute figure when the run started, to judge contention.
@@ -64,14 +66,14 @@ struct BenchRenderCommand: ParsableCommand {
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
             .flatMap { $0.split(separator: " ").first.flatMap { Double($0) } }
         let renderer = try Renderer(width: width, height: height, supersampling: supersampling,
-                                    shadowMapSize: shadowMapSize)
+                                    shadowMapSize: shadowMapSize, shadowFiltering: filteredShadows ? .bilinear : .nearest)
         var results: [SceneResult] = []
         for bench in try BenchScene.all() {
             results.append(try measure(bench, renderer: renderer))
         }
         let report = Report(
             width: width, height: height, supersampling: supersampling, shadowMapSize: shadowMapSize,
-            png: "libpng, zlib level 1, no row filters, to memory",
+            filteredShadows: filteredShadows, png: "libpng, zlib level 1, no row filters, to memory",
             note: "stand-in door and pusher scenes built in the benchmark; the real task scenes replace them once they exist",
             loadAverage: load, scenes: results)
         if json {
@@ -111,7 +113,7 @@ struct BenchRenderCommand: ParsableCommand {
 
     private func printTable(_ report: Report) {
         print("Render benchmark: \(report.width)×\(report.height), \(report.supersampling)×\(report.supersampling) supersampling, "
-            + "shadow map \(report.shadowMapSize)², one core")
+            + "shadow map \(report.shadowMapSize)²\(report.filteredShadows ? " filtered" : ""), one core")
         print("Note: \(report.note).")
         print("PNG: \(report.png).")
         if let load = report.loadAverage {

@@ -8,7 +8,7 @@ struct Mural: ParsableCommand {
         abstract: "A physics-simulated benchmark suite for outcome-driven reinforcement learning.",
         version: MuralVersion.string,
         subcommands: [
-            TasksCommand.self, ExamplesCommand.self, EvaluateCommand.self, TrainCommand.self, CompareCommand.self,
+            TasksCommand.self, ExamplesCommand.self, EvaluateCommand.self, TrainCommand.self, CompareCommand.self, RenderCommand.self,
             BenchCommand.self, FingerprintCommand.self, VersionCommand.self,
         ])
 

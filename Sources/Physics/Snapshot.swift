@@ -18,6 +18,8 @@ public struct WorldSnapshot: Hashable, Sendable, Codable {
     public struct JointState: Hashable, Sendable, Codable {
         public var motorVelocity: Double
         public var motorMaxForce: Double
+        /// The servo driving the joint, if any, and its target.
+        public var servo: PositionServo?
         public var servoTarget: Double
     }
 
@@ -42,7 +44,7 @@ extension World {
             },
             joints: joints.map {
                 WorldSnapshot.JointState(motorVelocity: $0.motorVelocity, motorMaxForce: $0.motorMaxForce,
-                                         servoTarget: $0.servoTarget)
+                                         servo: $0.servo, servoTarget: $0.servoTarget)
             },
             solverSeed: UInt32(truncatingIfNeeded: solverSeed),
             stepCount: stepCount)
@@ -75,6 +77,11 @@ extension World {
                   state.servoTarget.isFinite else {
                 throw PhysicsError.snapshotMismatch("joint '\(joint.name)' has invalid motor state \(state)")
             }
+            if let servo = state.servo {
+                do { try servo.validate("joint '\(joint.name)'") } catch {
+                    throw PhysicsError.snapshotMismatch("joint '\(joint.name)' has an invalid servo: \(error)")
+                }
+            }
         }
 
         dJointGroupEmpty(handles.contactGroup)
@@ -89,6 +96,7 @@ extension World {
         }
         for (joint, state) in zip(joints, snapshot.joints) {
             joint.applyMotor(velocity: state.motorVelocity, maxForce: state.motorMaxForce)
+            joint.servo = state.servo
             joint.servoTarget = state.servoTarget
         }
         restoreCounters(solverSeed: UInt(snapshot.solverSeed), stepCount: snapshot.stepCount)

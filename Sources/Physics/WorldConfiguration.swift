@@ -25,9 +25,10 @@ public struct WorldConfiguration: Hashable, Sendable, Codable {
     public var solver: Solver = .quickStep(iterations: 20)
     /// Over-relaxation factor of QuickStep's Gauss–Seidel sweeps.
     public var successiveOverRelaxation: Double = 1.3
-    /// Global error-reduction parameter for joints.
+    /// Global error-reduction parameter for joints. Contacts take theirs from the touching
+    /// geoms' `Material.softERP` instead.
     public var erp: Double = 0.2
-    /// Global constraint-force mixing for joints.
+    /// Global constraint-force mixing for joints. Contacts take theirs from `Material.softCFM`.
     public var cfm: Double = 1e-10
     /// Penetration depth allowed before contacts push back (metres).
     public var contactSurfaceLayer: Double = 0.001

@@ -12,20 +12,20 @@ import Foundation
 public enum Assets {
     public static let environmentVariable = "MURAL_ASSETS_DIR"
 
-    /// The path of the `Assets` directory.
-    public static func directory(sourceFile: String = #filePath) throws -> String {
-        if let configured = ProcessInfo.processInfo.environment[environmentVariable], !configured.isEmpty {
+    /// The path of the `Assets` directory. The parameters exist for tests; callers use the defaults.
+    public static func directory(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: String? = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+        sourceFile: String = #filePath
+    ) throws -> String {
+        if let configured = environment[environmentVariable], !configured.isEmpty {
             guard isDirectory(configured) else {
                 throw RenderError.assetsNotFound(searched: ["\(environmentVariable)=\(configured) (not a directory)"])
             }
             return configured
         }
         var searched: [String] = []
-        var starts: [String] = []
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            starts.append((executable as NSString).deletingLastPathComponent)
-        }
-        starts.append((sourceFile as NSString).deletingLastPathComponent)
+        let starts = [executable, sourceFile].compactMap { $0.map { ($0 as NSString).deletingLastPathComponent } }
         for start in starts {
             var directory = start
             while true {

@@ -18,8 +18,9 @@ struct ClipVertex {
 
 /// Clips triangles against the near plane and a guard band around the target, in
 /// homogeneous coordinates (Sutherland–Hodgman). Triangles inside the guard band, by far
-/// the common case, pass through untouched; the band only has to keep the rasterizer's
-/// fixed-point coordinates in range, since it clips to the target itself.
+/// the common case, are recognised by their vertices' outcodes and skip clipping; the band
+/// only has to keep the rasterizer's fixed-point coordinates in range, since it clips to
+/// the target itself.
 struct Clipper {
     /// Distance of the near plane in front of the eye (metres).
     static let near: Float = 0.01
@@ -51,19 +52,20 @@ struct Clipper {
     @inline(__always)
     private func distance(_ v: ClipVertex, _ plane: SIMD3<Float>) -> Float { (v.clip * plane).sum() }
 
-    /// Calls `emit` with each screen-space triangle of the clipped triangle (a fan).
+    /// One bit per clip plane that `v` lies outside of. A triangle whose vertices have no
+    /// bits needs no clipping; one whose vertices share a bit is entirely outside.
+    @inline(__always)
+    func outcode(_ v: ClipVertex) -> UInt8 {
+        var code: UInt8 = 0
+        for (bit, plane) in planes.enumerated() where distance(v, plane) < 0 { code |= 1 << bit }
+        return code
+    }
+
+    /// Calls `emit` with each screen-space triangle of the clipped triangle (a fan). Use it
+    /// for triangles that straddle a clip plane (see `outcode`).
     @inline(__always)
     func clip(_ v0: ClipVertex, _ v1: ClipVertex, _ v2: ClipVertex,
               emit: (ScreenVertex, ScreenVertex, ScreenVertex) -> Void) {
-        var inside = true
-        for plane in planes where distance(v0, plane) < 0 || distance(v1, plane) < 0 || distance(v2, plane) < 0 {
-            inside = false
-            break
-        }
-        if inside {
-            emit(v0.projected, v1.projected, v2.projected)
-            return
-        }
         var source = polygonA, target = polygonB
         source[0] = v0
         source[1] = v1

@@ -1,6 +1,6 @@
 /// Tiles an episode's frames into one image: each tile framed and labelled with its step
 /// number, successful steps framed in green and marked with a check mark.
-public struct ContactSheet {
+public struct ContactSheet: Sendable {
     public struct Tile: Sendable {
         public var image: RGBImage
         public var step: Int
@@ -14,7 +14,7 @@ public struct ContactSheet {
     }
 
     public var font: BitmapFont
-    /// Size of each font pixel in image pixels; `nil` picks 1 per 160 pixels of tile width.
+    /// Size of each font pixel in image pixels; `nil` picks 1 per 128 pixels of tile width.
     public var labelScale: Int?
     public var background = RGB8(250, 250, 248)
     public var labelColor = RGB8(40, 40, 40)
@@ -37,7 +37,7 @@ public struct ContactSheet {
         let columnCount = columns ?? Int(Double(tiles.count).squareRoot().rounded(.up))
         guard columnCount > 0 else { throw RenderError.invalidArgument("a contact sheet needs at least one column") }
         let rowCount = (tiles.count + columnCount - 1) / columnCount
-        let labelScale = self.labelScale ?? max(1, first.width / 160)
+        let labelScale = self.labelScale ?? max(1, first.width / 128)
         let labelPadding = 3
         let labelHeight = font.lineHeight * labelScale + 2 * labelPadding
         let cellWidth = first.width + 2 * border

@@ -27,10 +27,11 @@ public final class EpisodeRecorder {
 
     /// Prepares `directory` (created if missing); throws `RenderError.cannotWrite` naming it
     /// if it cannot be written.
-    public init(directory: String, width: Int, height: Int, supersampling: Int = 2) throws {
+    public init(directory: String, width: Int, height: Int, supersampling: Int = 2,
+                shadowFiltering: ShadowFiltering = .nearest) throws {
         try OutputFile.prepareDirectory(directory)
         self.directory = directory
-        renderer = try Renderer(width: width, height: height, supersampling: supersampling)
+        renderer = try Renderer(width: width, height: height, supersampling: supersampling, shadowFiltering: shadowFiltering)
         image = RGBImage(width: width, height: height)
     }
 

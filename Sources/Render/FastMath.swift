@@ -4,18 +4,6 @@
 /// guarantee by clamping or bounds checks.
 private let roundingMagic: Float = 12_582_912
 
-/// round(x) for |x| < 2²², as the low bits of a two's-complement integer.
-@inline(__always)
-func roundedBits(_ x: Float) -> UInt32 {
-    (x + roundingMagic).bitPattern &- roundingMagic.bitPattern
-}
-
-/// round(v) lane by lane, for lanes in [0, 2²²).
-@inline(__always)
-func roundedBits(_ v: SIMD3<Float>) -> SIMD3<UInt32> {
-    unsafeBitCast(v + roundingMagic, to: SIMD3<UInt32>.self) &- roundingMagic.bitPattern
-}
-
 /// round(v) lane by lane, for |lanes| < 2²², as two's-complement bits.
 @inline(__always)
 func roundedBits(_ v: SIMD4<Float>) -> SIMD4<UInt32> {
@@ -32,3 +20,11 @@ func clamp(_ v: SIMD4<Float>, _ low: SIMD4<Float>, _ high: SIMD4<Float>) -> SIMD
 
 @inline(__always)
 func clamp01(_ v: SIMD4<Float>) -> SIMD4<Float> { clamp(v, .zero, .one) }
+
+/// floor(v) as floats, and v - floor(v), for 0 ≤ lanes < 2²² (no libm call).
+@inline(__always)
+func floorAndFraction(_ v: SIMD4<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
+    var whole = (v + roundingMagic) - roundingMagic
+    whole = whole.replacing(with: whole - 1, where: whole .> v)
+    return (whole, v - whole)
+}

@@ -12,6 +12,12 @@ struct Mesh: Sendable {
     /// at the frame sizes Mural renders.
     static let segments = 32
 
+    init(positions: [SIMD3<Float>], normals: [SIMD3<Float>], indices: [Int32]) {
+        self.positions = positions
+        self.normals = normals
+        self.indices = indices
+    }
+
     /// The mesh for a bounded shape (`nil` for planes, which the renderer draws per frame).
     init?(shape: Shape) {
         switch shape {
@@ -121,11 +127,8 @@ struct Mesh: Sendable {
 extension Mesh {
     /// Two triangles whose corners `fitPlane` places each frame.
     static func unitQuad() -> Mesh {
-        var mesh = Mesh(shape: .box(size: Vector3(1, 1, 1)))!
-        mesh.positions = Array(repeating: .zero, count: 4)
-        mesh.normals = Array(repeating: SIMD3(0, 0, 1), count: 4)
-        mesh.indices = [0, 1, 2, 0, 2, 3]
-        return mesh
+        Mesh(positions: Array(repeating: .zero, count: 4), normals: Array(repeating: SIMD3(0, 0, 1), count: 4),
+             indices: [0, 1, 2, 0, 2, 3])
     }
 
     /// Makes this quad the square of `plane` (normal · p = offset) centred below `eye` with

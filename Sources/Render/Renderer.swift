@@ -12,6 +12,7 @@ public final class Renderer {
     public let height: Int
     /// Samples per pixel along each axis (2 means 2×2 samples per pixel).
     public let supersampling: Int
+    public let shadowFiltering: ShadowFiltering
 
     private let targetWidth: Int
     private let targetHeight: Int
@@ -20,7 +21,11 @@ public final class Renderer {
     private let depth: UnsafeMutablePointer<Float>
     private var shadowMap: ShadowMap
     private let clipper: Clipper
+    /// Per-vertex scratch of the primitive being drawn: clip-space vertices, their screen
+    /// projections, and their clip outcodes.
     private var vertices: UnsafeMutablePointer<ClipVertex>
+    private var projected: UnsafeMutablePointer<ScreenVertex>
+    private var outcodes: UnsafeMutablePointer<UInt8>
     private var vertexCapacity = 0
     private var meshes: [Shape: Mesh] = [:]
     private var planeMesh = Mesh.unitQuad()
@@ -29,7 +34,10 @@ public final class Renderer {
     /// - Parameters:
     ///   - supersampling: samples per pixel along each axis, 1...4.
     ///   - shadowMapSize: texels along each side of the shadow map.
-    public init(width: Int, height: Int, supersampling: Int = 2, shadowMapSize: Int = 512) throws {
+    ///   - shadowFiltering: `.bilinear` smooths shadow edges for large, publication-size
+    ///     images at about 20 % of the frame rate; the default suits 320×240 frames.
+    public init(width: Int, height: Int, supersampling: Int = 2, shadowMapSize: Int = 512,
+                shadowFiltering: ShadowFiltering = .nearest) throws {
         guard (1...8192).contains(width), (1...8192).contains(height) else {
             throw RenderError.invalidArgument("image size must be between 1×1 and 8192×8192, got \(width)×\(height)")
         }
@@ -42,6 +50,7 @@ public final class Renderer {
         self.width = width
         self.height = height
         self.supersampling = supersampling
+        self.shadowFiltering = shadowFiltering
         targetWidth = width * supersampling
         targetHeight = height * supersampling
         // Padding after the last sample lets the shader load and store whole groups of four.
@@ -53,6 +62,8 @@ public final class Renderer {
         shadowMap = ShadowMap(size: shadowMapSize)
         clipper = Clipper(width: targetWidth, height: targetHeight)
         vertices = .allocate(capacity: 0)
+        projected = .allocate(capacity: 0)
+        outcodes = .allocate(capacity: 0)
     }
 
     deinit {
@@ -61,6 +72,8 @@ public final class Renderer {
         shadowMap.deallocate()
         clipper.deallocate()
         vertices.deallocate()
+        projected.deallocate()
+        outcodes.deallocate()
     }
 
     /// Renders `scene` as seen by `camera` into a new image.
@@ -77,6 +90,7 @@ public final class Renderer {
                 "image is \(image.width)×\(image.height) but the renderer draws \(width)×\(height)")
         }
         try camera.validate()
+        try scene.lighting.validate()
         for primitive in scene.primitives { try primitive.validate() }
 
         let view = ViewTransform(camera: camera, width: targetWidth, height: targetHeight)
@@ -113,14 +127,14 @@ public final class Renderer {
             guard let mesh = mesh(for: primitive.shape) else { continue }
             let pose = Pose(primitive)
             reserveVertices(mesh.positions.count)
+            // Orthographic: the texel position is the vertex position, with w = 1.
             for i in mesh.positions.indices {
                 let p = SIMD4<Float>(pose.apply(mesh.positions[i]), 1)
-                vertices[i] = ClipVertex(clip: SIMD3((rowU * p).sum(), (rowV * p).sum(), 1),
-                                         attributes: SIMD8(1, (rowDepth * p).sum(), 0, 0, 0, 0, 0, 0))
+                projected[i] = ScreenVertex(x: (rowU * p).sum(), y: (rowV * p).sum(),
+                                            attributes: SIMD8(1, (rowDepth * p).sum(), 0, 0, 0, 0, 0, 0))
             }
             forEachTriangle(mesh.indices) { a, b, c in
-                rasterize(vertices[a].projected, vertices[b].projected, vertices[c].projected,
-                          width: size, height: size, cull: .front, shader: &shader)
+                rasterize(projected[a], projected[b], projected[c], width: size, height: size, cull: .front, shader: &shader)
             }
         }
     }
@@ -160,11 +174,22 @@ public final class Renderer {
         }
         var shader = SurfaceShader(
             color: color, depth: depth, shadows: shadowMap, albedo: appearance.color.rgb,
-            secondary: secondary, inverseCellSize: inverseCellSize, alpha: appearance.color.alpha, fog: fog)
+            secondary: secondary, inverseCellSize: inverseCellSize, alpha: appearance.color.alpha, fog: fog,
+            shadowFiltering: shadowFiltering)
+        // Project each vertex once; only triangles that straddle a clip plane go through the clipper.
+        for i in mesh.positions.indices {
+            outcodes[i] = clipper.outcode(vertices[i])
+            if outcodes[i] == 0 { projected[i] = vertices[i].projected }
+        }
         let (w, h) = (targetWidth, targetHeight)
         forEachTriangle(mesh.indices) { a, b, c in
-            clipper.clip(vertices[a], vertices[b], vertices[c]) { s0, s1, s2 in
-                rasterize(s0, s1, s2, width: w, height: h, cull: .back, shader: &shader)
+            let (ca, cb, cc) = (outcodes[a], outcodes[b], outcodes[c])
+            if ca | cb | cc == 0 {
+                rasterize(projected[a], projected[b], projected[c], width: w, height: h, cull: .back, shader: &shader)
+            } else if ca & cb & cc == 0 {
+                clipper.clip(vertices[a], vertices[b], vertices[c]) { s0, s1, s2 in
+                    rasterize(s0, s1, s2, width: w, height: h, cull: .back, shader: &shader)
+                }
             }
         }
     }
@@ -190,16 +215,18 @@ public final class Renderer {
         let (w, tw) = (width, targetWidth)
         image.pixels.withUnsafeMutableBufferPointer { out in
             for y in 0..<height {
+                let top = color + y * n * tw
                 for x in 0..<w {
-                    // Channels summed in separate 16-bit lanes of one word.
-                    var sum: UInt64 = 0
-                    var row = color + y * n * tw + x * n
-                    for _ in 0..<n {
-                        for sx in 0..<n {
-                            let p = UInt64(row[sx])
-                            sum &+= (p & 0xFF) | (p & 0xFF00) << 8 | (p & 0xFF_0000) << 16
+                    var sum: UInt64
+                    if n == 2 {
+                        // The default, unrolled.
+                        let p = top + 2 * x
+                        sum = spread(p[0]) &+ spread(p[1]) &+ spread(p[tw]) &+ spread(p[tw + 1])
+                    } else {
+                        sum = 0
+                        for sy in 0..<n {
+                            for sx in 0..<n { sum &+= spread(top[sy * tw + x * n + sx]) }
                         }
-                        row += tw
                     }
                     let o = 3 * (y * w + x)
                     out[o] = UInt8(truncatingIfNeeded: (((sum & 0xFFFF) + half) * reciprocal) >> 24)
@@ -224,8 +251,12 @@ public final class Renderer {
     private func reserveVertices(_ count: Int) {
         guard count > vertexCapacity else { return }
         vertices.deallocate()
+        projected.deallocate()
+        outcodes.deallocate()
         vertexCapacity = max(count, 2 * vertexCapacity)
         vertices = .allocate(capacity: vertexCapacity)
+        projected = .allocate(capacity: vertexCapacity)
+        outcodes = .allocate(capacity: vertexCapacity)
     }
 
     @inline(__always)
@@ -236,6 +267,22 @@ public final class Renderer {
             }
         }
     }
+}
+
+/// How shadow-map look-ups are filtered.
+public enum ShadowFiltering: Sendable {
+    /// One texel per sample; supersampled pixels still get softened edges.
+    case nearest
+    /// Percentage-closer filtering over the four nearest texels.
+    case bilinear
+}
+
+/// A packed 0x00BBGGRR colour with each channel moved into its own 16-bit lane, so that
+/// up to 257 colours can be summed in one integer.
+@inline(__always)
+private func spread(_ p: UInt32) -> UInt64 {
+    let p = UInt64(p)
+    return (p & 0xFF) | (p & 0xFF00) << 8 | (p & 0xFF_0000) << 16
 }
 
 /// A primitive's pose as a Float rotation matrix (columns) and translation.

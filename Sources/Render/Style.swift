@@ -1,19 +1,23 @@
 import Physics
 
-/// Colours for a world's geoms, keyed by geom name, as a task defines them. Geoms without
-/// an entry get a colour from `palette`, chosen by a stable hash of the name, so a geom
-/// keeps its colour when others are added; planes get `floor`.
+/// Colours for a world's geoms, keyed by geom name, as a task defines them. A geom's
+/// appearance is, in order: its entry in `appearances`; the entry in `prefixAppearances`
+/// for the longest prefix of its name (e.g. "finger-" for every finger link); `floor` for
+/// planes; otherwise a colour from `palette` chosen by a stable hash of the name, so that a
+/// geom keeps its colour when others are added.
 public struct Style: Hashable, Sendable {
     public var appearances: [String: Appearance]
+    public var prefixAppearances: [String: Appearance]
     public var palette: [Color]
     public var floor: Appearance
     /// Geoms listed here are not drawn (for example invisible sensor volumes).
     public var hidden: Set<String>
 
-    public init(appearances: [String: Appearance] = [:], palette: [Color] = Style.defaultPalette,
-                floor: Appearance = Style.defaultFloor, hidden: Set<String> = []) {
+    public init(appearances: [String: Appearance] = [:], prefixAppearances: [String: Appearance] = [:],
+                palette: [Color] = Style.defaultPalette, floor: Appearance = Style.defaultFloor, hidden: Set<String> = []) {
         precondition(!palette.isEmpty, "a style needs at least one palette colour")
         self.appearances = appearances
+        self.prefixAppearances = prefixAppearances
         self.palette = palette
         self.floor = floor
         self.hidden = hidden
@@ -37,6 +41,8 @@ public struct Style: Hashable, Sendable {
     /// The appearance of the geom called `name` with shape `shape`.
     public func appearance(forGeom name: String, shape: Shape) -> Appearance {
         if let appearance = appearances[name] { return appearance }
+        let prefix = prefixAppearances.keys.filter { name.hasPrefix($0) }.max { $0.count < $1.count }
+        if let prefix, let appearance = prefixAppearances[prefix] { return appearance }
         if case .plane = shape { return floor }
         return .solid(palette[Int(Self.stableHash(name) % UInt64(palette.count))])
     }

@@ -8,7 +8,7 @@ enum Slot {
 
 /// Packs a colour with components in [0, 1] as 0x00BBGGRR, the colour buffer's format.
 func pack(_ c: SIMD3<Float>) -> UInt32 {
-    let q = roundedBits(c.clamped(lowerBound: .zero, upperBound: .one) * 255)
+    let q = roundedBits(clamp01(SIMD4(c, 0)) * 255)
     return q.x | q.y << 8 | q.z << 16
 }
 
@@ -29,6 +29,7 @@ struct SurfaceShader: FragmentShader {
     let inverseCellSize: Float
     let alpha: Float
     let fog: Fog
+    let shadowFiltering: ShadowFiltering
 
     /// Lanes' offsets from the group's first column.
     private static let lanes = SIMD4<Float>(0, 1, 2, 3)
@@ -36,8 +37,8 @@ struct SurfaceShader: FragmentShader {
     @inline(__always)
     mutating func shadeSpan(row: Int, first: Int, last: Int, firstSample: Int,
                             attributes: SIMD8<Float>, step: SIMD8<Float>) {
-        // Samples of a supersampled pixel look up neighbouring shadow texels, alternating
-        // by column and row, which softens shadow edges by about a texel.
+        // Unfiltered, the samples of a supersampled pixel look up neighbouring shadow texels,
+        // alternating by column and row, which softens shadow edges by about a texel.
         let jitterU = (first & 1) == 0 ? SIMD4<Float>(-0.5, 0.5, -0.5, 0.5) : SIMD4<Float>(0.5, -0.5, 0.5, -0.5)
         let jitterV = SIMD4<Float>(repeating: (row & 1) == 0 ? -0.5 : 0.5)
         var groupStart = attributes
@@ -72,11 +73,11 @@ struct SurfaceShader: FragmentShader {
         var light = lane(start, step, Slot.ambient) * w
         let direct = lane(start, step, Slot.direct) * w
         if any(visible .& (direct .> 0)) {
-            let u = lane(start, step, Slot.shadowU) * w + jitterU
-            let v = lane(start, step, Slot.shadowV) * w + jitterV
+            let u = lane(start, step, Slot.shadowU) * w
+            let v = lane(start, step, Slot.shadowV) * w
             let d = lane(start, step, Slot.shadowDepth) * w
-            let lit = SIMD4(shadows.visibility(u[0], v[0], d[0]), shadows.visibility(u[1], v[1], d[1]),
-                            shadows.visibility(u[2], v[2], d[2]), shadows.visibility(u[3], v[3], d[3]))
+            let lit = shadowFiltering == .bilinear
+                ? shadows.filteredVisibility(u, v, d) : shadows.visibility(u + jitterU, v + jitterV, d)
             light += direct.replacing(with: 0, where: direct .< 0) * lit
         }
 
@@ -89,10 +90,15 @@ struct SurfaceShader: FragmentShader {
             green += (secondary.y - albedo.y) * mix
             blue += (secondary.z - albedo.z) * mix
         }
-        let haze = fog.amount(distance: w)
-        red = mixFog(red * light, fog.color.x, haze)
-        green = mixFog(green * light, fog.color.y, haze)
-        blue = mixFog(blue * light, fog.color.z, haze)
+        red *= light
+        green *= light
+        blue *= light
+        if any(w .> fog.start) {
+            let haze = fog.amount(distance: w)
+            red = mixFog(red, fog.color.x, haze)
+            green = mixFog(green, fog.color.y, haze)
+            blue = mixFog(blue, fog.color.z, haze)
+        }
 
         let raw = UnsafeMutableRawPointer(color + sample)
         let below = raw.loadUnaligned(as: SIMD4<UInt32>.self)

@@ -165,6 +165,14 @@ final class DoorScene: TaskScene {
 
     func isSuccess(_ observation: [Double]) -> Bool { observation[3] >= parameters.successAngle }
 
+    /// A ghost of the panel at the success angle.
+    func goalMarkers() -> [GoalMarker] {
+        let turn = Quaternion(axis: Self.axis, angle: parameters.successAngle)
+        return [GoalMarker(name: "goal_door", shape: .box(size: parameters.panelSize),
+                           position: parameters.hinge + turn.rotate(panelOffset), orientation: turn,
+                           colour: GoalMarker.goalColour, opacity: 0.3)]
+    }
+
     private func hookDistance(_ o: [Double]) -> Double {
         norm(SIMD3(o[0], o[1], o[2]) - hookPoint(angle: o[3]))
     }
@@ -182,7 +190,7 @@ final class DoorScene: TaskScene {
     /// Rise above the handle slot, drop the hook's tip into it, then pull along the door's
     /// arc (toward the slot's position a little further open) until the door is past the
     /// success angle with some margin.
-    func expertAction() -> [Double] {
+    func expertAction(step: Int) -> [Double] {
         let p = parameters
         let angle = hingeJoint.angle
         let slot = hookPoint(angle: angle)

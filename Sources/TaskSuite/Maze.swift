@@ -176,6 +176,10 @@ final class MazeScene: TaskScene {
 
     func isSuccess(_ observation: [Double]) -> Bool { distance(observation) < parameters.successRadius }
 
+    func goalMarkers() -> [GoalMarker] {
+        [.disc(centre: parameters.goal, radius: parameters.successRadius, height: -parameters.ballRadius)]
+    }
+
     func metrics(_ observation: [Double]) -> [String: Double] {
         ["distance": distance(observation),
          "geodesic_distance": field.distance(from: SIMD2(observation[0], observation[1]))]
@@ -187,7 +191,7 @@ final class MazeScene: TaskScene {
 
     /// Greedy descent of the geodesic field: among displacements in 32 directions and three
     /// lengths whose straight path is clear, take the one ending closest to the goal.
-    func expertAction() -> [Double] {
+    func expertAction(step: Int) -> [Double] {
         let p = position, reach = parameters.maxDisplacement
         if norm(parameters.goal - p) <= reach, field.isSegmentFree(p, parameters.goal) {
             let a = (parameters.goal - p) / reach

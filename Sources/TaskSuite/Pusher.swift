@@ -134,6 +134,10 @@ final class PusherScene: TaskScene {
 
     func isSuccess(_ observation: [Double]) -> Bool { puckDistance(observation) < parameters.successRadius }
 
+    func goalMarkers() -> [GoalMarker] {
+        [.disc(centre: parameters.goal, radius: parameters.successRadius, height: parameters.tableTop)]
+    }
+
     func metrics(_ observation: [Double]) -> [String: Double] {
         ["puck_distance": puckDistance(observation), "hand_puck_distance": reachDistance(observation)]
     }
@@ -146,7 +150,7 @@ final class PusherScene: TaskScene {
     /// Pushes along the puck–goal line: go to a point behind the puck (around it if the hand
     /// is on the wrong side), then advance the behind-point toward the goal each step, which
     /// also corrects sideways drift. Stops when the puck is close to the goal.
-    func expertAction() -> [Double] {
+    func expertAction(step: Int) -> [Double] {
         let p = parameters
         let puckXY = self.puckXY
         let toGoal = p.goal - puckXY

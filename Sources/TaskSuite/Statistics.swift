@@ -11,6 +11,30 @@ public struct Estimate: Hashable, Sendable, Codable {
     public var method: String
 }
 
+extension Estimate {
+    private enum CodingKeys: String, CodingKey { case value, lower, upper, count, method }
+
+    /// Values that do not exist (a mean of no samples, the interval of one) are NaN in Swift
+    /// and `null` in JSON, which has no NaN.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        for (key, x) in [(CodingKeys.value, value), (.lower, lower), (.upper, upper)] {
+            if x.isFinite { try c.encode(x, forKey: key) } else { try c.encodeNil(forKey: key) }
+        }
+        try c.encode(count, forKey: .count)
+        try c.encode(method, forKey: .method)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        value = try c.decodeIfPresent(Double.self, forKey: .value) ?? .nan
+        lower = try c.decodeIfPresent(Double.self, forKey: .lower) ?? .nan
+        upper = try c.decodeIfPresent(Double.self, forKey: .upper) ?? .nan
+        count = try c.decode(Int.self, forKey: .count)
+        method = try c.decode(String.self, forKey: .method)
+    }
+}
+
 /// The interval estimates Mural reports: per-episode rates and per-seed means.
 public enum Statistics {
     /// Wilson score interval for a binomial proportion (95 %); sound at 0 or n successes,

@@ -46,7 +46,7 @@ public struct RenderDefinition: Hashable, Sendable {
 
 /// A task, as read from `Tasks/<id>.yaml`: common settings plus the family's own parameters.
 public struct TaskDefinition: Sendable {
-    public enum Family: String, Sendable, CaseIterable { case maze, pusher, door }
+    public enum Family: String, Sendable, CaseIterable { case maze, pusher, door, handValve = "hand-valve" }
 
     public var id: String
     public var version: Int
@@ -107,6 +107,7 @@ public struct TaskDefinition: Sendable {
         case .maze: parameters = .maze(try MazeParameters(try root.table("maze")))
         case .pusher: parameters = .pusher(try PusherParameters(try root.table("pusher")))
         case .door: parameters = .door(try DoorParameters(try root.table("door")))
+        case .handValve: parameters = .handValve(try HandValveParameters(try root.table("hand_valve")))
         }
         try root.finish()
         return TaskDefinition(id: id, version: version, family: family, summary: summary, file: file,
@@ -152,12 +153,14 @@ enum TaskParameters: Sendable {
     case maze(MazeParameters)
     case pusher(PusherParameters)
     case door(DoorParameters)
+    case handValve(HandValveParameters)
 
     var successRule: String {
         switch self {
         case .maze(let p): return "‖ball − goal‖ < \(p.successRadius)"
         case .pusher(let p): return "‖puck − goal‖ < \(p.successRadius) m"
         case .door(let p): return "door angle ≥ \(p.successAngle) rad"
+        case .handValve(let p): return "|valve angle − \(p.targetAngle)| < \(p.successTolerance) rad"
         }
     }
 }

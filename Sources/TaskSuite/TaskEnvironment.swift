@@ -140,7 +140,10 @@ public final class TaskEnvironment: Environment {
         }
     }
 
-    public func expertAction() -> [Double] { scene.expertAction() }
+    /// Visual-only shapes that show the goal, for renderers.
+    public func goalMarkers() -> [GoalMarker] { scene.goalMarkers() }
+
+    public func expertAction() -> [Double] { scene.expertAction(step: stepCount) }
 
     public func snapshot() -> EnvironmentSnapshot {
         EnvironmentSnapshot(taskID: taskID, world: scene.world.snapshot(), rng: rng, stepCount: stepCount, phase: phase)

@@ -61,6 +61,7 @@ public struct TaskRegistry: Sendable {
         case .maze(let p): scene = try MazeScene(definition: definition, parameters: p)
         case .pusher(let p): scene = try PusherScene(definition: definition, parameters: p)
         case .door(let p): scene = try DoorScene(definition: definition, parameters: p)
+        case .handValve(let p): scene = try HandValveScene(definition: definition, parameters: p)
         }
         return try TaskEnvironment(definition: definition, scene: scene, rewardKind: reward,
                                    terminatesOnSuccess: terminatesOnSuccess)

@@ -29,8 +29,10 @@ protocol TaskScene: AnyObject {
     func denseReward(_ observation: [Double]) -> Double
 
     /// The scripted expert's action for the current physics state (privileged: it may read
-    /// anything in the world). Deterministic.
-    func expertAction() -> [Double]
+    /// anything in the world) after `step` control steps of the episode. Deterministic.
+    func expertAction(step: Int) -> [Double]
+    /// Visual-only shapes that show the goal (see `GoalMarker`).
+    func goalMarkers() -> [GoalMarker]
     /// Teleports the objects into a sampled success configuration (for example generation);
     /// the caller lets physics settle and re-checks the predicate.
     func placeInSuccessConfiguration(rng: inout SplitMix64) throws

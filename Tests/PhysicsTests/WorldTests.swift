@@ -168,3 +168,25 @@ struct WorldTests {
         for seed in 0..<100 { _ = try ReferenceScene(.articulated, seed: UInt64(seed)) }
     }
 }
+
+@Suite("Snapshots of actuated joints")
+struct ServoSnapshotTests {
+    @Test("a snapshot carries servo settings, so a servo attached later is undone by restore")
+    func servoInSnapshot() throws {
+        var configuration = WorldConfiguration()
+        configuration.gravity = .zero
+        let world = try World(configuration: configuration)
+        let arm = try world.addBody(named: "arm", at: Vector3(0.2, 0, 0), massFrom: .capsule(radius: 0.02, length: 0.4))
+        let hinge = try world.addHinge(named: "shoulder", arm, anchor: .zero, axis: Vector3(0, 0, 1))
+        let before = world.snapshot()
+        try hinge.setServo(PositionServo(gain: 10, maxForce: 10))
+        try hinge.setServoTarget(1)
+        let withServo = world.snapshot()
+        try world.restore(before)
+        try world.step(count: 50)
+        #expect(abs(hinge.angle) < 1e-12, "the servo attached after the snapshot still drove the joint")
+        try world.restore(withServo)
+        try world.step(count: 100)
+        #expect(abs(hinge.angle - 1) < 1e-3, "restoring the second snapshot should bring the servo back")
+    }
+}

@@ -3,18 +3,38 @@ import Render
 import Testing
 
 @Suite struct ContactSheetTests {
-    @Test func assetsAreFoundFromAnyWorkingDirectory() throws {
-        let previous = FileManager.default.currentDirectoryPath
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        FileManager.default.changeCurrentDirectoryPath("/")
-        let directory = try Assets.directory()
-        #expect(FileManager.default.fileExists(atPath: "\(directory)/fonts/mural-5x7.txt"))
+    /// The search never looks at the working directory, so it works from any.
+    @Test func assetsAreFoundNextToTheExecutableOrTheSources() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mural-assets-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: "\(root)/Assets", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(root)/.build/debug", withIntermediateDirectories: true)
+
+        #expect(try Assets.directory(environment: [:], executable: "\(root)/.build/debug/mural", sourceFile: "/nowhere/x.swift")
+            == "\(root)/Assets")
+        #expect(try Assets.directory(environment: [:], executable: nil, sourceFile: "\(root)/Sources/Render/Assets.swift")
+            == "\(root)/Assets")
+        // The environment variable wins.
+        #expect(try Assets.directory(environment: ["MURAL_ASSETS_DIR": "\(root)/.build"], executable: nil, sourceFile: "/x.swift")
+            == "\(root)/.build")
+        // From this test's own executable and sources: the checkout's Assets.
+        #expect(FileManager.default.fileExists(atPath: "\(try Assets.directory())/fonts/mural-5x7.txt"))
     }
 
     @Test func missingAssetsGiveAClearError() {
-        // A source path with no Assets/ above it, and an executable path that has none either
-        // (the test runner lives in the build directory inside the checkout, so only the
-        // source-file fallback is exercised here).
+        do {
+            _ = try Assets.directory(environment: [:], executable: "/no/such/bin/mural", sourceFile: "/no/such/src/a.swift")
+            Issue.record("no Assets/ anywhere should throw")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("MURAL_ASSETS_DIR") && message.contains("/no/such/bin/Assets"), "\(message)")
+        }
+        do {
+            _ = try Assets.directory(environment: ["MURAL_ASSETS_DIR": "/no/such/dir"])
+            Issue.record("a MURAL_ASSETS_DIR that is not a directory should throw")
+        } catch {
+            #expect("\(error)".contains("/no/such/dir"))
+        }
         do {
             _ = try Assets.path("fonts/does-not-exist.txt")
             Issue.record("a missing asset should throw")

@@ -9,8 +9,10 @@ import Testing
     static let floor = Primitive(name: "floor", shape: .plane(normal: Vector3(0, 0, 1), offset: 0),
                                  appearance: Style.defaultFloor)
 
-    static func render(_ primitives: [Primitive], camera: Camera = camera) throws -> RGBImage {
-        let renderer = try Renderer(width: 64, height: 48, supersampling: 2, shadowMapSize: 256)
+    static func render(_ primitives: [Primitive], camera: Camera = camera,
+                       shadowFiltering: ShadowFiltering = .nearest) throws -> RGBImage {
+        let renderer = try Renderer(width: 64, height: 48, supersampling: 2, shadowMapSize: 256,
+                                    shadowFiltering: shadowFiltering)
         return try renderer.render(Scene(primitives: [floor] + primitives), camera: camera)
     }
 
@@ -19,10 +21,15 @@ import Testing
                               named: "plane")
     }
 
+    static let box = Primitive(shape: .box(size: Vector3(0.2, 0.12, 0.1)), position: Vector3(0, 0, 0.05),
+                               orientation: Quaternion(axis: Vector3(0, 0, 1), angle: 0.4), color: Color(hex: 0x4C72B0))
+
     @Test func box() throws {
-        let box = Primitive(shape: .box(size: Vector3(0.2, 0.12, 0.1)), position: Vector3(0, 0, 0.05),
-                            orientation: Quaternion(axis: Vector3(0, 0, 1), angle: 0.4), color: Color(hex: 0x4C72B0))
-        try GoldenImage.check(Self.render([box]), named: "box")
+        try GoldenImage.check(Self.render([Self.box]), named: "box")
+    }
+
+    @Test func boxWithFilteredShadows() throws {
+        try GoldenImage.check(Self.render([Self.box], shadowFiltering: .bilinear), named: "box-filtered-shadows")
     }
 
     @Test func sphere() throws {

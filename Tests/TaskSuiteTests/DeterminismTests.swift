@@ -18,7 +18,7 @@ struct DeterminismTests {
         }
         let a = try run(), b = try run()
         #expect(a == b)
-        #expect(a.count == 100)
+        #expect(a.count == (try registry.makeEnvironment(id)).horizon)
     }
 
     @Test func differentSeedsGiveDifferentResets() throws {

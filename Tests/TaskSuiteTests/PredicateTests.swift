@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TaskSuite
 
@@ -31,6 +32,21 @@ struct PredicateTests {
         #expect(!env.isSuccess([0, 0.5, 0.2, 0, 0, 0, 0, 0]))
     }
 
+    @Test func valveSuccessIsWithinTheToleranceOfAQuarterTurnAcrossTheWrap() throws {
+        let env = try registry.makeEnvironment("hand-valve-v1")
+        func observation(_ angle: Double) -> [Double] {
+            [Double](repeating: 0, count: 32) + [cos(angle), sin(angle), 0]
+        }
+        #expect(env.isSuccess(observation(Double.pi / 2)))
+        #expect(env.isSuccess(observation(Double.pi / 2 + 0.19)))
+        #expect(env.isSuccess(observation(Double.pi / 2 - 0.19)))
+        #expect(!env.isSuccess(observation(Double.pi / 2 + 0.21)))
+        #expect(!env.isSuccess(observation(0)))
+        // A full extra turn is the same valve angle.
+        #expect(env.isSuccess(observation(Double.pi / 2 + 2 * Double.pi)))
+        #expect(env.reward(.dense, observation(1.5)) > env.reward(.dense, observation(0.5)))
+    }
+
     @Test func sparseRewardIsThePredicateAndDenseRewardImprovesTowardSuccess() throws {
         let env = try registry.makeEnvironment("pusher-v1")
         let near: [Double] = [0, 0.7, 0.02, 0, 0.75, 0, 0, 0, 0]
@@ -47,18 +63,20 @@ struct PredicateTests {
         ("maze-spiral-v1", ["ball_x", "ball_y"]),
         ("pusher-v1", ["hand_x", "hand_y", "hand_z", "puck_x", "puck_y"]),
         ("door-v1", ["hand_x", "hand_y", "hand_z", "door_angle"]),
+        ("hand-valve-v1", ["valve_cos", "valve_sin"]),
     ])
     func classifierFeaturesArePositionsWithoutVelocities(id: String, names: [String]) throws {
         let env = try registry.makeEnvironment(id)
         #expect(env.classifierFeatureSpec.names == names)
-        #expect(!env.classifierFeatureSpec.names.contains { $0.contains("_v") }, "no velocities")
+        #expect(!env.classifierFeatureSpec.names.contains { $0.contains("_v") || $0.hasSuffix("_rate") }, "no velocities")
         let observation = try env.reset(seed: 3)
         let features = env.classifierFeatures(observation)
         #expect(features.count == names.count)
         for (i, name) in names.enumerated() {
             #expect(features[i] == observation[env.observationSpec.names.firstIndex(of: name)!])
         }
-        #expect(env.observationSpec.names.contains { $0.contains("_v") }, "policy observations carry velocities")
+        #expect(env.observationSpec.names.contains { $0.contains("_v") || $0.hasSuffix("_rate") },
+                "policy observations carry velocities")
     }
 
     @Test func specsHaveANameAndBoundsForEveryComponent() throws {
@@ -71,7 +89,7 @@ struct PredicateTests {
                 #expect(zip(spec.lower, spec.upper).allSatisfy { $0 <= $1 })
             }
             #expect(env.actionSpec.lower.allSatisfy { $0 == -1 } && env.actionSpec.upper.allSatisfy { $0 == 1 })
-            #expect(env.horizon == 100)
+            #expect(env.horizon == (id == "hand-valve-v1" ? 200 : 100))
             #expect(abs(env.controlTimestep - env.physicsTimestep * Double(env.definition.timing.substeps)) < 1e-15)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TaskSuite
 
@@ -22,6 +23,18 @@ struct StatisticsTests {
         #expect(large.method == "normal")
         #expect(Statistics.mean([5]).lower.isNaN)
         #expect(Statistics.mean([]).count == 0)
+    }
+
+    @Test func estimatesWithoutSamplesEncodeAsJSONNull() throws {
+        let env = try registry.makeEnvironment("door-v1")
+        let report = try Evaluator.evaluate(env, policy: .random, episodes: 2, seed: 1)
+        #expect(report.firstSuccessStep.count == 0)
+        let json = try JSONEncoder().encode(report)
+        let object = try JSONSerialization.jsonObject(with: json) as! [String: Any]
+        let first = object["firstSuccessStep"] as! [String: Any]
+        #expect(first["value"] is NSNull)
+        let decoded = try JSONDecoder().decode(EvaluationReport.self, from: json)
+        #expect(decoded.firstSuccessStep.value.isNaN && decoded.successAny == report.successAny)
     }
 
     @Test func splitMixIsTheReferenceSequence() {

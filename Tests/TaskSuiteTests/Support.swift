@@ -1,12 +1,12 @@
 import Foundation
 @testable import TaskSuite
 
-/// The repository's task registry, shared by the tests (loading parses four small files).
+/// The repository's task registry, shared by the tests (loading parses five small files).
 let registry: TaskRegistry = {
     do { return try TaskRegistry.located() } catch { fatalError("cannot load the task registry: \(error)") }
 }()
 
-let allTaskIDs = ["door-v1", "maze-spiral-v1", "maze-zigzag-v1", "pusher-v1"]
+let allTaskIDs = ["door-v1", "hand-valve-v1", "maze-spiral-v1", "maze-zigzag-v1", "pusher-v1"]
 
 /// The repository root (above Tests/TaskSuiteTests).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -43,3 +43,17 @@ extension Primitive {
         }
     }
 }
+
+extension Lighting {
+    /// Throws unless the light has a finite non-zero direction and finite, non-negative strengths.
+    func validate() throws {
+        let d = direction
+        guard d.x.isFinite, d.y.isFinite, d.z.isFinite, length(d) > 0 else {
+            throw RenderError.invalidArgument("light direction \(d) must be finite and non-zero")
+        }
+        guard ambient.isFinite, ambient >= 0, diffuse.isFinite, diffuse >= 0 else {
+            throw RenderError.invalidArgument(
+                "light strengths must be finite and non-negative, got ambient \(ambient), diffuse \(diffuse)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Agents
+import ArgumentParser
+import Foundation
+import TaskSuite
+
+/// `--policy expert|random|RUN_DIR`: a reference policy, or the final policy of a training run.
+enum PolicyChoice: ExpressibleByArgument, CustomStringConvertible {
+    case reference(PolicyKind)
+    case run(directory: String)
+
+    init?(argument: String) {
+        if let kind = PolicyKind(rawValue: argument) {
+            self = .reference(kind)
+        } else {
+            self = .run(directory: argument)
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .reference(let kind): return kind.rawValue
+        case .run(let directory): return directory
+        }
+    }
+
+    /// A function from the environment's state to an action, seeded for reproducibility.
+    func makeActor(seed: UInt64) throws -> (TaskEnvironment, [Double]) -> [Double] {
+        switch self {
+        case .reference(let kind):
+            var policy = Policy(kind, seed: seed)
+            return { environment, _ in policy.action(for: environment) }
+        case .run(let directory):
+            let path = URL(fileURLWithPath: directory).appendingPathComponent("policy.bin").path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("'\(directory)' is neither expert, random, nor a finished run directory (no \(path))")
+            }
+            let agent = try SACAgent.load(from: path)
+            return { _, observation in
+                agent.act(observation: observation.map(Float.init), deterministic: true).map(Double.init)
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Render
+import TaskSuite
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render episodes of a policy as PNG frames, a contact sheet and an animated GIF.",
+        discussion: """
+            Rasterises in software: no GPU and no display needed. The same seed and policy give the \
+            same bytes. With more than one episode, each goes to OUT/episode-N.
+            """)
+
+    @Option(help: "Task id (see `mural tasks`).") var task: String
+    @Option(help: "expert, random, or a training run directory.") var policy: PolicyChoice = .reference(.expert)
+    @Option(help: "Episodes to render.") var episodes = 1
+    @Option(help: "Seed of the episodes (and of the random policy).") var seed: UInt64 = 0
+    @Option(name: .customLong("out"), help: "Output directory.") var output: String
+    @Option(help: "Image width in pixels.") var width = 320
+    @Option(help: "Image height in pixels.") var height = 240
+    @Option(help: "Render every K-th step (the first and last are always rendered).") var every = 1
+    @OptionGroup var camera: CameraOption
+
+    func validate() throws {
+        guard episodes > 0 else { throw ValidationError("--episodes must be positive, got \(episodes)") }
+        guard every > 0 else { throw ValidationError("--every must be positive, got \(every)") }
+        guard width > 0, height > 0 else { throw ValidationError("--width and --height must be positive") }
+    }
+
+    func run() throws {
+        let environment = try TaskRegistry.located().makeEnvironment(task)
+        let appearance = TaskAppearance(environment)
+        let view = camera.camera ?? appearance.camera
+        try view.validate()
+        var seeds = SplitMix64(seed: seed)
+        for episode in 0..<episodes {
+            let directory = episodes == 1 ? output : "\(output)/episode-\(episode)"
+            let recorder = try EpisodeRecorder(directory: directory, width: width, height: height)
+            let act = try policy.makeActor(seed: seeds.next())
+            var observation = try environment.reset(seed: seeds.next())
+            try recorder.record(appearance.scene(environment), camera: view, step: 0, success: environment.isSuccess(observation))
+            var successes = 0
+            while true {
+                let result = try environment.step(act(environment, observation))
+                observation = result.observation
+                if result.info.success { successes += 1 }
+                let done = result.terminated || result.truncated
+                if environment.stepCount % every == 0 || done {
+                    try recorder.record(appearance.scene(environment), camera: view, step: environment.stepCount,
+                                        success: result.info.success)
+                }
+                if done { break }
+            }
+            let files = try recorder.finish()
+            print("\(directory): \(files.frameCount) frames, \(files.contactSheet), \(files.gif); "
+                  + "success on \(successes) of \(environment.stepCount) steps")
+        }
+    }
+}
