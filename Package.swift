@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Physics", targets: ["Physics"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Agents", targets: ["Agents"]),
+        .library(name: "Rewards", targets: ["Rewards"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
     ],
     dependencies: [
@@ -27,11 +28,13 @@ let package = Package(
         .target(name: "Physics", dependencies: ["CODE"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
         .target(name: "Agents", dependencies: ["NeuralNet"]),
+        .target(name: "Rewards", dependencies: ["NeuralNet"]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
                 "Physics", "CODE", "COpenBLAS", "CPNG", "NeuralNet", "Agents",
+                "Rewards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,5 +42,6 @@ let package = Package(
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
+        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet"]),
     ]
 )
