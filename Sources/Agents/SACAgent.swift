@@ -42,11 +42,18 @@ public final class SACAgent {
     let policy: SquashedGaussianPolicy
     let scratch: SACScratch
 
-    /// One critic: its parameters, its Polyak-averaged target, and its optimiser.
-    struct Critic: Equatable {
+    /// One critic: its parameters, its Polyak-averaged target, and its optimiser. A class, so that the
+    /// optimiser can update the parameters in place without an overlapping access to `critics`.
+    final class Critic {
         var parameters: [Float]
         var target: [Float]
         var optimizer: Adam<Float>
+
+        init(parameters: [Float], target: [Float], optimizer: Adam<Float>) {
+            self.parameters = parameters
+            self.target = target
+            self.optimizer = optimizer
+        }
     }
 
     public init(observationSize: Int, actionSize: Int, configuration: SACConfiguration = .init(), seed: UInt64) {
@@ -187,8 +194,9 @@ public final class SACAgent {
                                        workspace: s.criticWorkspaces[j], parameterGradient: s.criticGradient,
                                        inputGradient: nil)
             }
-            critics[j].parameters.withUnsafeMutableBufferPointer { parameters in
-                critics[j].optimizer.update(parameters, gradient: UnsafeBufferPointer(s.criticGradient))
+            let critic = critics[j]
+            critic.parameters.withUnsafeMutableBufferPointer { parameters in
+                critic.optimizer.update(parameters, gradient: UnsafeBufferPointer(s.criticGradient))
             }
         }
         return totalLoss / 2
@@ -259,9 +267,9 @@ public final class SACAgent {
     /// θ̄ⱼ ← τθⱼ + (1 − τ)θ̄ⱼ after every gradient step.
     private func updateTargets() {
         let tau = configuration.targetSmoothing
-        for j in 0..<2 {
-            critics[j].target.withUnsafeMutableBufferPointer { target in
-                critics[j].parameters.withUnsafeBufferPointer { online in
+        for critic in critics {
+            critic.target.withUnsafeMutableBufferPointer { target in
+                critic.parameters.withUnsafeBufferPointer { online in
                     for k in 0..<target.count { target[k] += tau * (online[k] - target[k]) }
                 }
             }
