@@ -80,6 +80,7 @@ public final class CountBonusRewardModel: RewardModel {
         }
     }
 
+    @discardableResult
     public func update(epoch: Int, data: RewardTrainingData) throws -> RewardUpdateSummary {
         try checkPositives(data)
         updatesCompleted += 1

@@ -222,6 +222,7 @@ public final class ExactCNMLRewardModel: RewardModel {
         parameters = network.initialParameters(as: Float.self, using: &generator)
     }
 
+    @discardableResult
     public func update(epoch: Int, data: RewardTrainingData) throws -> RewardUpdateSummary {
         try checkPositives(data)
         let negatives = try drawNegatives(configuration.negatives, from: data, generator: &generator).features

@@ -193,6 +193,7 @@ public final class MetaNMLRewardModel: RewardModel {
 
     /// One RL epoch's meta-training (§1.4–1.5): build the meta-dataset from fresh replay negatives and the
     /// positives, run 10 meta-epochs the first time and 1 afterwards, then draw the finetuning set F.
+    @discardableResult
     public func update(epoch: Int, data: RewardTrainingData) throws -> RewardUpdateSummary {
         try checkPositives(data)
         let c = configuration

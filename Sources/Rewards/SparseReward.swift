@@ -39,6 +39,7 @@ public final class SparseRewardModel: RewardModel {
     }
 
     /// Nothing to learn; the positives are still checked so that a misconfigured task fails early.
+    @discardableResult
     public func update(epoch: Int, data: RewardTrainingData) throws -> RewardUpdateSummary {
         try checkPositives(data)
         updatesCompleted += 1

@@ -103,6 +103,7 @@ public final class VICERewardModel: RewardModel {
         }
     }
 
+    @discardableResult
     public func update(epoch: Int, data: RewardTrainingData) throws -> RewardUpdateSummary {
         try checkPositives(data)
         let needsPolicy = configuration.loss == .discriminator
