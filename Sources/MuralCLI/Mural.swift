@@ -6,5 +6,5 @@ struct Mural: ParsableCommand {
         commandName: "mural",
         abstract: "A physics-simulated benchmark suite for outcome-driven reinforcement learning.",
         version: MuralVersion.string,
-        subcommands: [VersionCommand.self, FingerprintCommand.self])
+        subcommands: [VersionCommand.self, FingerprintCommand.self, BenchCommand.self])
 }

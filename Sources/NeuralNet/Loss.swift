@@ -2,15 +2,20 @@
 ///
 /// With per-example weights w_i every loss is the weighted mean L = Σ w_i ℓ_i / Σ w_i, the form MURAL's
 /// meta-NML uses in both its inner and outer loops (mural-reference.md §1.2). Without weights, w_i = 1.
+///
+/// Given a direction ẏ (`tangent`), each loss also writes its curvature (∂²L/∂y²)·ẏ into
+/// `gradientTangent`, which is what `MLP.hessianVectorProduct` needs at the output.
 public enum Loss {
     /// ℓ_i = (1/K) Σ_k (p_ik − t_ik)²; unweighted, this is PyTorch's `MSELoss(reduction: "mean")`.
     @inlinable
     public static func meanSquaredError<Scalar: NetworkScalar>(
         predictions: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>, width: Int,
-        weights: UnsafeBufferPointer<Scalar>? = nil, gradient: UnsafeMutableBufferPointer<Scalar>? = nil
+        weights: UnsafeBufferPointer<Scalar>? = nil, gradient: UnsafeMutableBufferPointer<Scalar>? = nil,
+        tangent: UnsafeBufferPointer<Scalar>? = nil, gradientTangent: UnsafeMutableBufferPointer<Scalar>? = nil
     ) -> Scalar {
         precondition(predictions.count == targets.count, "predictions and targets differ in size")
-        let rows = checkedRowCount(predictions.count, width: width, weights: weights, gradient: gradient)
+        let rows = checkedRowCount(predictions.count, width: width, weights: weights, gradient: gradient,
+                                   tangent: tangent, gradientTangent: gradientTangent)
         let normaliser = 1 / (weightSum(weights, rows: rows) * Scalar(width))
         var total: Scalar = 0
         for i in 0..<rows {
@@ -19,21 +24,25 @@ public enum Loss {
                 let error = predictions[k] - targets[k]
                 total += w * error * error
                 gradient?[k] = 2 * w * normaliser * error
+                if let tangent { gradientTangent![k] = 2 * w * normaliser * tangent[k] }
             }
         }
         return total * normaliser
     }
 
     /// Softmax cross-entropy against soft target rows: ℓ_i = −Σ_k t_ik log softmax(z_i)_k.
-    /// Targets need not sum to one; ∂ℓ_i/∂z_ik = p_ik Σ_j t_ij − t_ik.
+    /// Targets need not sum to one; ∂ℓ_i/∂z_ik = p_ik Σ_j t_ij − t_ik, and the curvature along ż_i is
+    /// (Σ_j t_ij)·p_i ⊙ (ż_i − p_iᵀż_i).
     @inlinable
     public static func softmaxCrossEntropy<Scalar: NetworkScalar>(
         logits: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>, classCount: Int,
-        weights: UnsafeBufferPointer<Scalar>? = nil, gradient: UnsafeMutableBufferPointer<Scalar>? = nil
+        weights: UnsafeBufferPointer<Scalar>? = nil, gradient: UnsafeMutableBufferPointer<Scalar>? = nil,
+        tangent: UnsafeBufferPointer<Scalar>? = nil, gradientTangent: UnsafeMutableBufferPointer<Scalar>? = nil
     ) -> Scalar {
         precondition(logits.count == targets.count, "logits and targets differ in size")
         return softmaxCrossEntropy(
-            logits: logits, classCount: classCount, weights: weights, gradient: gradient
+            logits: logits, classCount: classCount, weights: weights, gradient: gradient,
+            tangent: tangent, gradientTangent: gradientTangent
         ) { row, k in targets[row * classCount + k] }
     }
 
@@ -42,11 +51,13 @@ public enum Loss {
     @inlinable
     public static func binarySoftmaxCrossEntropy<Scalar: NetworkScalar>(
         logits: UnsafeBufferPointer<Scalar>, labels: UnsafeBufferPointer<Scalar>,
-        weights: UnsafeBufferPointer<Scalar>? = nil, gradient: UnsafeMutableBufferPointer<Scalar>? = nil
+        weights: UnsafeBufferPointer<Scalar>? = nil, gradient: UnsafeMutableBufferPointer<Scalar>? = nil,
+        tangent: UnsafeBufferPointer<Scalar>? = nil, gradientTangent: UnsafeMutableBufferPointer<Scalar>? = nil
     ) -> Scalar {
         precondition(logits.count == 2 * labels.count, "need two logits per label")
         return softmaxCrossEntropy(
-            logits: logits, classCount: 2, weights: weights, gradient: gradient
+            logits: logits, classCount: 2, weights: weights, gradient: gradient,
+            tangent: tangent, gradientTangent: gradientTangent
         ) { row, k in k == 1 ? labels[row] : 1 - labels[row] }
     }
 
@@ -54,9 +65,11 @@ public enum Loss {
     static func softmaxCrossEntropy<Scalar: NetworkScalar>(
         logits: UnsafeBufferPointer<Scalar>, classCount: Int,
         weights: UnsafeBufferPointer<Scalar>?, gradient: UnsafeMutableBufferPointer<Scalar>?,
+        tangent: UnsafeBufferPointer<Scalar>?, gradientTangent: UnsafeMutableBufferPointer<Scalar>?,
         target: (_ row: Int, _ class: Int) -> Scalar
     ) -> Scalar {
-        let rows = checkedRowCount(logits.count, width: classCount, weights: weights, gradient: gradient)
+        let rows = checkedRowCount(logits.count, width: classCount, weights: weights, gradient: gradient,
+                                   tangent: tangent, gradientTangent: gradientTangent)
         let normaliser = 1 / weightSum(weights, rows: rows)
         var total: Scalar = 0
         for i in 0..<rows {
@@ -80,6 +93,15 @@ public enum Loss {
                     gradient[i * classCount + k] = w * normaliser * (p * targetMass - target(i, k))
                 }
             }
+            if let tangent, let gradientTangent {
+                let offset = i * classCount
+                var projection: Scalar = 0
+                for k in 0..<classCount { projection += Scalar.exp(z[k] - logPartition) * tangent[offset + k] }
+                for k in 0..<classCount {
+                    let p = Scalar.exp(z[k] - logPartition)
+                    gradientTangent[offset + k] = w * normaliser * targetMass * p * (tangent[offset + k] - projection)
+                }
+            }
         }
         return total * normaliser
     }
@@ -87,13 +109,17 @@ public enum Loss {
     @inlinable
     static func checkedRowCount<Scalar>(
         _ count: Int, width: Int, weights: UnsafeBufferPointer<Scalar>?,
-        gradient: UnsafeMutableBufferPointer<Scalar>?
+        gradient: UnsafeMutableBufferPointer<Scalar>?,
+        tangent: UnsafeBufferPointer<Scalar>?, gradientTangent: UnsafeMutableBufferPointer<Scalar>?
     ) -> Int {
         precondition(width > 0 && count % width == 0, "\(count) values do not form rows of width \(width)")
         let rows = count / width
         precondition(rows > 0, "a loss needs at least one row")
         precondition(weights.map { $0.count == rows } ?? true, "need one weight per row (\(rows))")
         precondition(gradient.map { $0.count == count } ?? true, "gradient buffer must match predictions")
+        precondition((tangent == nil) == (gradientTangent == nil), "pass both a tangent and a buffer for its curvature")
+        precondition(tangent.map { $0.count == count } ?? true, "tangent must match predictions")
+        precondition(gradientTangent.map { $0.count == count } ?? true, "curvature buffer must match predictions")
         return rows
     }
 

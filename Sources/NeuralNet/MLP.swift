@@ -154,18 +154,15 @@ extension MLP {
             let layerInput = l == 0 ? UnsafeBufferPointer(rebasing: workspace.input[0..<(batchSize * fanIn)])
                                     : workspace.output(layer: l - 1)
             if let gradient = parameterGradient {
-                // ∂L/∂W_l = δ_lᵀ a_{l−1};  ∂L/∂b_l = Σ_rows δ_l.
+                // ∂L/∂W_l = δ_lᵀ a_{l−1};  ∂L/∂b_l = δ_lᵀ 1 (column sums, as a GEMV).
                 let weightGradient = gradient.baseAddress! + layerOffsets[l]
                 Scalar.gemm(transposeA: true, transposeB: false, m: fanOut, n: fanIn, k: batchSize,
                             alpha: 1, a: delta.baseAddress!, lda: fanOut, b: layerInput.baseAddress!, ldb: fanIn,
                             beta: accumulate ? 1 : 0, c: weightGradient, ldc: fanIn)
                 workspace.gemmFLOPs += 2 * batchSize * fanIn * fanOut
-                let biasGradient = weightGradient + fanIn * fanOut
-                if !accumulate { biasGradient.update(repeating: 0, count: fanOut) }
-                for row in 0..<batchSize {
-                    let deltaRow = delta.baseAddress! + row * fanOut
-                    for j in 0..<fanOut { biasGradient[j] += deltaRow[j] }
-                }
+                Scalar.gemv(transpose: true, m: batchSize, n: fanOut, alpha: 1, a: delta.baseAddress!, lda: fanOut,
+                            x: workspace.ones.baseAddress!, beta: accumulate ? 1 : 0,
+                            y: weightGradient + fanIn * fanOut)
             }
             // ∂L/∂a_{l−1} = δ_l W_l, then through σ_{l−1}.
             let target: UnsafeMutableBufferPointer<Scalar>

@@ -8,20 +8,33 @@ public final class MLPWorkspace<Scalar: NetworkScalar> {
     public private(set) var capacity: Int
     /// Rows in the pass last run by `forward`.
     public internal(set) var batchSize: Int = 0
-    /// FLOPs of every GEMM/GEMV run through this workspace, for throughput measurements.
+    /// FLOPs of the weight GEMMs/GEMVs that `forward` and `backward` ran on this workspace (bias GEMVs are
+    /// not counted), for throughput measurements.
     public var gemmFLOPs: Int = 0
 
     @usableFromInline var input: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline var activations: [UnsafeMutableBufferPointer<Scalar>]
     @usableFromInline var deltas: [UnsafeMutableBufferPointer<Scalar>]
+    /// A vector of ones: bias gradients are δᵀ1.
+    @usableFromInline var ones: UnsafeMutableBufferPointer<Scalar>
 
     public init(for architecture: MLP, capacity: Int) {
         precondition(capacity > 0, "workspace capacity must be positive")
         self.architecture = architecture
         self.capacity = capacity
-        input = .allocate(capacity: capacity * architecture.inputSize)
-        activations = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
-        deltas = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
+        (input, activations, deltas, ones) = Self.allocateBuffers(for: architecture, capacity: capacity)
+    }
+
+    private static func allocateBuffers(for architecture: MLP, capacity: Int) -> (
+        input: UnsafeMutableBufferPointer<Scalar>, activations: [UnsafeMutableBufferPointer<Scalar>],
+        deltas: [UnsafeMutableBufferPointer<Scalar>], ones: UnsafeMutableBufferPointer<Scalar>
+    ) {
+        let ones = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: capacity)
+        ones.initialize(repeating: 1)
+        return (.allocate(capacity: capacity * architecture.inputSize),
+                architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) },
+                architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) },
+                ones)
     }
 
     deinit { release() }
@@ -30,6 +43,7 @@ public final class MLPWorkspace<Scalar: NetworkScalar> {
         input.deallocate()
         activations.forEach { $0.deallocate() }
         deltas.forEach { $0.deallocate() }
+        ones.deallocate()
     }
 
     @usableFromInline
@@ -39,9 +53,7 @@ public final class MLPWorkspace<Scalar: NetworkScalar> {
         if batchSize > capacity {
             release()
             capacity = batchSize
-            input = .allocate(capacity: capacity * architecture.inputSize)
-            activations = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
-            deltas = architecture.layerSizes.dropFirst().map { .allocate(capacity: capacity * $0) }
+            (input, activations, deltas, ones) = Self.allocateBuffers(for: architecture, capacity: capacity)
         }
         self.batchSize = batchSize
     }

@@ -101,7 +101,7 @@ struct LossTests {
         let binary = Self.binary(labels: labels, weights: weights)(logits, &g1)
         let general = Self.crossEntropy(targets: labels.flatMap { [1 - $0, $0] }, classes: 2, weights: weights)(logits, &g2)
         #expect(abs(binary - general) < 1e-14 && maxRelativeError(g1, g2) < 1e-14, "binary and general forms differ")
-        #expect(binary.isFinite && g1.allSatisfy(\.isFinite), "saturated logits produced a non-finite loss")
+        #expect(binary.isFinite && g1.allSatisfy { $0.isFinite }, "saturated logits produced a non-finite loss")
         // Row 3 is confidently wrong by 100 nats: ℓ ≈ 100, weighted by 2 of Σw = 3.5.
         #expect(abs(binary - (2 * 100 + (1 * Self.rowLoss(0.3, -1.2, 0.25) + 0.5 * Self.rowLoss(2, 2, 1))) / 3.5) < 1e-9)
         Self.checkGradient("binary cross-entropy", at: [0.3, -1.2, 2, 2, -4, 6], Self.binary(labels: labels, weights: weights))
