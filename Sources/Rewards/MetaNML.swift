@@ -39,10 +39,19 @@ public final class MetaNMLRewardModel: RewardModel {
         public var metaEpochsPerUpdate = 1
         /// Differentiate through the inner step (MAML), or drop the Hessian term (first-order MAML).
         public var secondOrder = true
+        /// How the second-order term's Hessian-vector product is computed.
+        public var hessianVectorProduct: HessianVectorMethod = .exact
         /// Query-time finetuning set F.
         public var finetuningNegatives = 1024
         public var finetuningPositives = 1024
         public var updateInterval = 1000
+
+        public enum HessianVectorMethod: String, Codable, Sendable, CaseIterable {
+            /// Pearlmutter's R-operator: exact, about two gradient passes on the support set.
+            case exact
+            /// Central differences of ∇L_in (`HessianVectorProduct.centralDifference`): two gradient passes.
+            case centralDifference
+        }
 
         public init(hiddenSize: Int, distanceThreshold: Float, queryPointWeight: Float) {
             self.hiddenSize = hiddenSize
@@ -265,7 +274,7 @@ public final class MetaNMLRewardModel: RewardModel {
 
                 let loss = learner.metaGradient(
                     parameters: parameters, support: support, outer: outer, innerStepSize: c.innerStepSize,
-                    secondOrder: c.secondOrder, into: &taskGradient)
+                    secondOrder: c.secondOrder ? c.hessianVectorProduct : nil, into: &taskGradient)
                 lossSum += Double(loss)
                 let scale = 1 / Float(c.tasksPerMetaStep)
                 for k in accumulated.indices { accumulated[k] += scale * taskGradient[k] }
@@ -341,8 +350,8 @@ public final class MetaNMLRewardModel: RewardModel {
 ///     θ′ = θ − α ∇L_in(θ)                                  (inner SGD step on the support set)
 ///     ∇_θ L_out(θ′(θ)) = (I − α ∇²L_in(θ)) ∇_θ′ L_out(θ′)    (second order)
 ///
-/// with the Hessian-vector product ∇²L_in(θ)·v by central differences of ∇L_in (exact for ReLU networks
-/// away from kinks), or just ∇_θ′ L_out(θ′) for first-order MAML.
+/// with the Hessian-vector product ∇²L_in(θ)·v either exact (R-operator) or by central differences of ∇L_in
+/// (exact for ReLU networks away from kinks, up to O(ε²)), or just ∇_θ′ L_out(θ′) for first-order MAML.
 final class MetaLearner<Scalar: NetworkScalar> {
     let network: MLP
     private let supportClassifier: WeightedClassifier<Scalar>
@@ -380,7 +389,8 @@ final class MetaLearner<Scalar: NetworkScalar> {
     /// Writes ∇_θ L_out(θ′(θ)) into `gradient` and returns L_out(θ′).
     func metaGradient(
         parameters: [Scalar], support: WeightedPoints<Scalar>, outer: WeightedPoints<Scalar>,
-        innerStepSize alpha: Scalar, secondOrder: Bool, into gradient: inout [Scalar]
+        innerStepSize alpha: Scalar, secondOrder: MetaNMLRewardModel.Configuration.HessianVectorMethod?,
+        into gradient: inout [Scalar]
     ) -> Scalar {
         _ = adapt(parameters: parameters, support: support, innerStepSize: alpha)
         if gradient.count != network.parameterCount { gradient = Array(repeating: 0, count: network.parameterCount) }
@@ -390,18 +400,45 @@ final class MetaLearner<Scalar: NetworkScalar> {
                 outerClassifier.lossAndGradient(parameters: theta, points: outer, gradient: v)
             }
         }
-        guard secondOrder else { return loss }
+        guard let method = secondOrder else { return loss }
         // (I − α∇²L_in(θ)) v
         parameters.withUnsafeBufferPointer { theta in
             gradient.withUnsafeBufferPointer { v in
                 hessianVector.withUnsafeMutableBufferPointer { hv in
-                    HessianVectorProduct.centralDifference(at: theta, direction: v, into: hv) { point, g in
-                        _ = supportClassifier.lossAndGradient(parameters: point, points: support, gradient: g)
+                    switch method {
+                    case .exact:
+                        supportClassifier.hessianVectorProduct(parameters: theta, direction: v, points: support, into: hv)
+                    case .centralDifference:
+                        centralDifference(at: theta, direction: v, support: support, into: hv)
                     }
                 }
             }
         }
         for k in gradient.indices { gradient[k] -= alpha * hessianVector[k] }
         return loss
+    }
+
+    /// H·v ≈ [∇L_in(θ + εv) − ∇L_in(θ − εv)] / 2ε with ε = ∛ulp·(1 + ‖θ‖∞)/‖v‖∞, balancing O(ε²) truncation
+    /// against rounding.
+    private func centralDifference(
+        at theta: UnsafeBufferPointer<Scalar>, direction v: UnsafeBufferPointer<Scalar>, support: WeightedPoints<Scalar>,
+        into result: UnsafeMutableBufferPointer<Scalar>
+    ) {
+        let directionScale = v.reduce(0) { Swift.max($0, abs($1)) }
+        guard directionScale > 0 else { return result.update(repeating: 0) }
+        let parameterScale = theta.reduce(0) { Swift.max($0, abs($1)) }
+        let epsilon = Scalar.exp(Scalar.log(Scalar.ulpOfOne) / 3) * (1 + parameterScale) / directionScale
+        var shifted = [Scalar](repeating: 0, count: theta.count), backward = shifted
+        for sign in [Scalar(1), Scalar(-1)] {
+            for k in shifted.indices { shifted[k] = theta[k] + sign * epsilon * v[k] }
+            shifted.withUnsafeBufferPointer { point in
+                if sign > 0 {
+                    _ = supportClassifier.lossAndGradient(parameters: point, points: support, gradient: result)
+                } else {
+                    backward.withUnsafeMutableBufferPointer { _ = supportClassifier.lossAndGradient(parameters: point, points: support, gradient: $0) }
+                }
+            }
+        }
+        for k in result.indices { result[k] = (result[k] - backward[k]) / (2 * epsilon) }
     }
 }

@@ -63,6 +63,7 @@ final class WeightedClassifier<Scalar: NetworkScalar> {
     let network: MLP
     private var workspace: MLPWorkspace<Scalar>
     private var outputGradient: [Scalar] = []
+    private var curvature: MLPCurvatureWorkspace<Scalar>?
 
     init(network: MLP, capacity: Int) {
         precondition(network.outputSize == 2, "the classifier has two logits")
@@ -98,6 +99,27 @@ final class WeightedClassifier<Scalar: NetworkScalar> {
             }
         }
         return loss
+    }
+
+    /// The exact ∇²L(θ)·v of the weighted loss by Pearlmutter's R-operator (`MLP.hessianVectorProduct`).
+    func hessianVectorProduct(
+        parameters: UnsafeBufferPointer<Scalar>, direction: UnsafeBufferPointer<Scalar>, points: WeightedPoints<Scalar>,
+        into result: UnsafeMutableBufferPointer<Scalar>
+    ) {
+        if curvature == nil { curvature = MLPCurvatureWorkspace(for: network, capacity: workspace.capacity) }
+        points.inputs.withUnsafeBufferPointer { inputs in
+            points.labels.withUnsafeBufferPointer { labels in
+                points.weights.withUnsafeBufferPointer { weights in
+                    _ = network.hessianVectorProduct(
+                        parameters: parameters, direction: direction, input: inputs, batchSize: points.count,
+                        workspace: curvature!, result: result
+                    ) { logits, tangent, gradient, gradientTangent in
+                        Loss.binarySoftmaxCrossEntropy(logits: logits, labels: labels, weights: weights, gradient: gradient,
+                                                       tangent: tangent, gradientTangent: gradientTangent)
+                    }
+                }
+            }
+        }
     }
 
     /// Softmax probabilities p(y = 1 | x) at the given parameters, one per row.

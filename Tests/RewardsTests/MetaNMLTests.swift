@@ -17,9 +17,11 @@ import Testing
         let support = points(8), outer = points(20)
         let alpha = 0.5  // large, so that the Hessian term is far above the finite-difference error
         let learner = MetaLearner<Double>(network: network, supportCapacity: 8, outerCapacity: 20)
-        var secondOrder = [Double](), firstOrder = [Double]()
-        _ = learner.metaGradient(parameters: theta, support: support, outer: outer, innerStepSize: alpha, secondOrder: true, into: &secondOrder)
-        _ = learner.metaGradient(parameters: theta, support: support, outer: outer, innerStepSize: alpha, secondOrder: false, into: &firstOrder)
+        var secondOrder = [Double](), differenced = [Double](), firstOrder = [Double]()
+        _ = learner.metaGradient(parameters: theta, support: support, outer: outer, innerStepSize: alpha, secondOrder: .exact, into: &secondOrder)
+        _ = learner.metaGradient(parameters: theta, support: support, outer: outer, innerStepSize: alpha,
+                                 secondOrder: .centralDifference, into: &differenced)
+        _ = learner.metaGradient(parameters: theta, support: support, outer: outer, innerStepSize: alpha, secondOrder: nil, into: &firstOrder)
         let check = MetaLearner<Double>(network: network, supportCapacity: 8, outerCapacity: 20)
         var probe = theta
         let h = 1e-6
@@ -32,9 +34,11 @@ import Testing
             return (plus - minus) / (2 * h)
         }
         let error = zip(secondOrder, numeric).map { abs($0 - $1) }.max()!
+        let differencedError = zip(differenced, numeric).map { abs($0 - $1) }.max()!
         let firstOrderError = zip(firstOrder, numeric).map { abs($0 - $1) }.max()!
         let scale = numeric.map(abs).max()!
-        #expect(error < 1e-6 * max(1, scale), "second-order error \(error), gradient scale \(scale)")
+        #expect(error < 1e-6 * max(1, scale), "second-order (R-operator) error \(error), gradient scale \(scale)")
+        #expect(differencedError < 1e-6 * max(1, scale), "second-order (central differences) error \(differencedError)")
         // The Hessian term matters here, so the check can tell second order from first order.
         #expect(firstOrderError > 100 * error, "first-order error \(firstOrderError) vs second-order \(error)")
     }
