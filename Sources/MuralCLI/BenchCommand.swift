@@ -3,5 +3,5 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Mural's hot paths on this machine.",
-        subcommands: [BenchNNCommand.self])
+        subcommands: [BenchNNCommand.self, BenchRewardsCommand.self])
 }

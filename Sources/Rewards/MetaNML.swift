@@ -169,6 +169,12 @@ public final class MetaNMLRewardModel: RewardModel {
         }
     }
 
+    /// Computes the finetuning set's activations and deltas at θ now (the batched path's once-per-(θ, F)
+    /// precompute) instead of on the first query.
+    public func prepareAdaptation() {
+        adapter.prepareCache()
+    }
+
     private var adapter: MetaNMLAdapter<Float> {
         if let adapterCache { return adapterCache }
         let poolSize = finetuning?.count ?? 0

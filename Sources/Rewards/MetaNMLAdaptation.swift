@@ -128,7 +128,7 @@ final class MetaNMLAdapter<Scalar: NetworkScalar> {
     // MARK: Batched path
 
     /// Forward and per-point backward passes of the finetuning set at θ, once per (θ, F).
-    private func prepareCache() {
+    func prepareCache() {
         guard let finetuning, cachedActivations.isEmpty else { return }
         let m = finetuning.count
         let workspace = MLPWorkspace<Scalar>(for: network, capacity: m)
