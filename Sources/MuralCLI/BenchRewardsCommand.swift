@@ -67,6 +67,11 @@ struct BenchRewardsCommand: ParsableCommand {
         }
     }
 
+    /// Progress on stderr, so long runs show which phase they are in without disturbing the table or JSON.
+    private func progress(_ message: String) {
+        FileHandle.standardError.write(Data("[bench rewards] \(message)\n".utf8))
+    }
+
     func run() throws {
         BLASRuntime.setThreadCount(1)
         var generator = SeededGenerator(seed: seed)
@@ -92,6 +97,7 @@ struct BenchRewardsCommand: ParsableCommand {
                                    positives: positives.gathering((0..<configuration.finetuningPositives).map { $0 % positives.rows }))
         let queryFeatures = features(queries, near: nil, spread: 4)
         let plan = model.makeAdaptationPlan(queryCount: queries)
+        progress("meta-NML batched, \(queries) queries at H = \(hidden)")
         var start = now()
         model.prepareAdaptation()
         let precompute = now() - start
@@ -100,6 +106,7 @@ struct BenchRewardsCommand: ParsableCommand {
         start = now()
         _ = try model.rewards(features: queryFeatures, plan: model.makeAdaptationPlan(queryCount: queries), path: .batched)
         let batchedWarm = now() - start
+        progress("meta-NML naive, \(naiveQueries) queries")
         let naiveFeatures = queryFeatures.gathering(Array(0..<naiveQueries))
         start = now()
         let naive = try model.rewards(features: naiveFeatures, plan: Array(plan.prefix(2 * naiveQueries)), path: .naive)
@@ -107,6 +114,7 @@ struct BenchRewardsCommand: ParsableCommand {
         let maxDifference = zip(batched, naive).map { Double(abs($0 - $1)) }.max()!
 
         // Exact CNML on the same finetuning set, extrapolated from a few queries.
+        progress("exact CNML: θ_MLE, then \(cnmlQueries) queries (≤ \(cnmlIterations) L-BFGS iterations per fit)")
         let cnmlNetwork = MLP(inputSize: dimension, hiddenSizes: [hidden, hidden], outputSize: 2)
         start = now()
         let cnml = ExactCNML(network: cnmlNetwork, data: model.finetuning!, initialParameters: model.parameters,
@@ -131,9 +139,11 @@ struct BenchRewardsCommand: ParsableCommand {
             precondition(summary.optimizerSteps == metaSteps)
             return (now() - begin) / Double(metaSteps)
         }
+        progress("meta-training steps")
         let secondOrderStep = try metaStepSeconds(secondOrder: true)
         let firstOrderStep = try metaStepSeconds(secondOrder: false)
 
+        progress("VICE updates")
         // VICE: one Adam step on 128 + 128 (the policy's log π is a stand-in closure, not timed as SAC work).
         var viceConfiguration = VICERewardModel.Configuration.vice
         viceConfiguration.initialUpdates = 1

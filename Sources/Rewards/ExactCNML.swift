@@ -51,6 +51,8 @@ public final class ExactCNML<Scalar: NetworkScalar> {
     public private(set) var maximumLikelihoodReport: FitReport
     private let classifier: WeightedClassifier<Scalar>
 
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public init(network: MLP, data: WeightedPoints<Scalar>, initialParameters: [Scalar],
                 settings: Settings = .init(), weighting: QueryWeighting? = nil) {
         precondition(network.outputSize == 2 && data.dimension == network.inputSize && data.count > 0)
@@ -67,6 +69,8 @@ public final class ExactCNML<Scalar: NetworkScalar> {
     }
 
     /// p_CNML(y = 1 | x) and the two fits' reports (label 0, label 1).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func successProbability(query: [Scalar]) -> (probability: Scalar, fits: [FitReport]) {
         precondition(query.count == network.inputSize, "query has the wrong dimension")
         var points = data
@@ -97,6 +101,8 @@ public final class ExactCNML<Scalar: NetworkScalar> {
     }
 
     /// L-BFGS (Nocedal & Wright, Algorithm 7.5: two-loop recursion) with a backtracking Armijo line search.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func minimise(
         _ theta: inout [Scalar], settings: Settings,
         objective: (UnsafeBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) -> Scalar
