@@ -20,6 +20,8 @@ struct BenchRewardsCommand: ParsableCommand {
     @Option(help: "Feature dimension.") var dimension = 2
     @Option(help: "Reward queries for meta-NML (batched and naive run the same queries and support sets).") var queries = 1000
     @Option(help: "Queries scored by the naive path (a prefix of the batched ones).") var naiveQueries = 1000
+    @Option(help: "Queries sharing one support draw per label in the shared-plan batched run.") var queriesPerDraw = 50
+    @Option(help: "Queries checked against the naive path with the shared plan.") var sharedCheckQueries = 100
     @Option(help: "Queries scored by exact CNML.") var cnmlQueries = 2
     @Option(help: "L-BFGS iteration cap per CNML fit (θ_MLE and each label).") var cnmlIterations = 25
     @Option(help: "Meta-training steps to time (16 tasks each).") var metaSteps = 1
@@ -42,7 +44,14 @@ struct BenchRewardsCommand: ParsableCommand {
         var naiveSeconds: Double
         var naiveQueriesPerSecond: Double
         var batchedOverNaiveSpeedup: Double
+        var batchedOverNaiveSpeedupWarm: Double
         var maxAbsoluteRewardDifferenceBatchedVsNaive: Double
+        var queriesPerDraw: Int
+        var batchedSharedQueriesPerSecondWarm: Double
+        var batchedSharedQueriesPerSecondCold: Double
+        var batchedSharedOverNaiveSpeedup: Double
+        var maxAbsoluteRewardDifferenceSharedBatchedVsNaive: Double
+        var sharedCheckQueries: Int
         var cnmlQueries: Int
         var cnmlIterationCap: Int
         var cnmlMaximumLikelihoodSeconds: Double
@@ -62,6 +71,7 @@ struct BenchRewardsCommand: ParsableCommand {
 
     func validate() throws {
         guard hidden > 0, dimension > 0, queries > 0, naiveQueries > 0, naiveQueries <= queries, cnmlQueries > 0,
+              queriesPerDraw > 0, sharedCheckQueries > 0, sharedCheckQueries <= queries,
               cnmlIterations > 0, metaSteps > 0, viceUpdates > 0 else {
             throw ValidationError("sizes and counts must be positive, and --naive-queries ≤ --queries")
         }
@@ -106,12 +116,20 @@ struct BenchRewardsCommand: ParsableCommand {
         start = now()
         _ = try model.rewards(features: queryFeatures, plan: model.makeAdaptationPlan(queryCount: queries), path: .batched)
         let batchedWarm = now() - start
+        let sharedPlan = model.makeAdaptationPlan(queryCount: queries, queriesPerDraw: queriesPerDraw)
+        start = now()
+        let batchedShared = try model.rewards(features: queryFeatures, plan: sharedPlan, path: .batched)
+        let batchedSharedWarm = now() - start
         progress("meta-NML naive, \(naiveQueries) queries")
         let naiveFeatures = queryFeatures.gathering(Array(0..<naiveQueries))
         start = now()
         let naive = try model.rewards(features: naiveFeatures, plan: Array(plan.prefix(2 * naiveQueries)), path: .naive)
         let naiveSeconds = now() - start
         let maxDifference = zip(batched, naive).map { Double(abs($0 - $1)) }.max()!
+        progress("meta-NML naive with the shared plan, \(sharedCheckQueries) queries (correctness only)")
+        let naiveShared = try model.rewards(features: queryFeatures.gathering(Array(0..<sharedCheckQueries)),
+                                            plan: Array(sharedPlan.prefix(2 * sharedCheckQueries)), path: .naive)
+        let maxSharedDifference = zip(batchedShared, naiveShared).map { Double(abs($0 - $1)) }.max()!
 
         // Exact CNML on the same finetuning set, extrapolated from a few queries.
         progress("exact CNML: θ_MLE, then \(cnmlQueries) queries (≤ \(cnmlIterations) L-BFGS iterations per fit)")
@@ -161,7 +179,14 @@ struct BenchRewardsCommand: ParsableCommand {
             batchedQueriesPerSecondCold: Double(queries) / batchedCold, batchedQueriesPerSecondWarm: Double(queries) / batchedWarm,
             naiveQueries: naiveQueries, naiveSeconds: naiveSeconds, naiveQueriesPerSecond: Double(naiveQueries) / naiveSeconds,
             batchedOverNaiveSpeedup: (Double(queries) / batchedCold) / (Double(naiveQueries) / naiveSeconds),
+            batchedOverNaiveSpeedupWarm: (Double(queries) / batchedWarm) / (Double(naiveQueries) / naiveSeconds),
             maxAbsoluteRewardDifferenceBatchedVsNaive: maxDifference,
+            queriesPerDraw: queriesPerDraw,
+            batchedSharedQueriesPerSecondWarm: Double(queries) / batchedSharedWarm,
+            batchedSharedQueriesPerSecondCold: Double(queries) / (batchedSharedWarm + precompute),
+            batchedSharedOverNaiveSpeedup: (Double(queries) / (batchedSharedWarm + precompute)) / (Double(naiveQueries) / naiveSeconds),
+            maxAbsoluteRewardDifferenceSharedBatchedVsNaive: maxSharedDifference,
+            sharedCheckQueries: sharedCheckQueries,
             cnmlQueries: cnmlQueries, cnmlIterationCap: cnmlIterations, cnmlMaximumLikelihoodSeconds: mleSeconds,
             cnmlMaximumLikelihoodConverged: cnml.maximumLikelihoodReport.converged,
             cnmlFitsConverged: fits.filter(\.converged).count, cnmlFits: fits.count,
@@ -189,7 +214,9 @@ struct BenchRewardsCommand: ParsableCommand {
             ("meta-NML batched (cold)", "\(fixed(r.batchedQueriesPerSecondCold)) queries/s over \(r.queries) queries, incl. \(fixed(r.batchedPrecomputeSeconds, 3)) s precompute"),
             ("meta-NML batched (warm)", "\(fixed(r.batchedQueriesPerSecondWarm)) queries/s (precompute reused within an epoch)"),
             ("meta-NML naive", "\(fixed(r.naiveQueriesPerSecond, 2)) queries/s over \(r.naiveQueries) queries"),
-            ("batched / naive", "\(fixed(r.batchedOverNaiveSpeedup))×, max |Δr| = \(String(format: "%.2e", r.maxAbsoluteRewardDifferenceBatchedVsNaive))"),
+            ("batched / naive", "\(fixed(r.batchedOverNaiveSpeedup))× cold, \(fixed(r.batchedOverNaiveSpeedupWarm))× warm, max |Δr| = \(String(format: "%.2e", r.maxAbsoluteRewardDifferenceBatchedVsNaive)) over \(r.naiveQueries) queries"),
+            ("batched, shared draws", "\(fixed(r.batchedSharedQueriesPerSecondCold)) queries/s cold (precompute + warm), \(fixed(r.batchedSharedQueriesPerSecondWarm)) warm; one support draw per label per \(r.queriesPerDraw) queries"),
+            ("shared / naive", "\(fixed(r.batchedSharedOverNaiveSpeedup))× cold, max |Δr| = \(String(format: "%.2e", r.maxAbsoluteRewardDifferenceSharedBatchedVsNaive)) over \(r.sharedCheckQueries) queries"),
             ("exact CNML", "\(fixed(r.cnmlSecondsPerQuery, 2)) s/query measured on \(r.cnmlQueries) queries, extrapolated \(String(format: "%.4f", r.cnmlQueriesPerSecondExtrapolated)) queries/s"),
             ("  CNML fits", "\(r.cnmlFitsConverged)/\(r.cnmlFits) converged within \(r.cnmlIterationCap) L-BFGS iterations (mean \(fixed(r.cnmlMeanIterationsPerFit))); θ_MLE \(r.cnmlMaximumLikelihoodConverged ? "converged" : "capped") in \(fixed(r.cnmlMaximumLikelihoodSeconds)) s"),
             ("batched / CNML", "\(fixed(r.batchedOverCNMLSpeedup, 0))× (a lower bound when CNML fits were capped)"),

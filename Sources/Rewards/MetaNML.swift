@@ -146,9 +146,12 @@ public final class MetaNMLRewardModel: RewardModel {
         return try rewards(features: features, plan: plan, path: path)
     }
 
-    /// Support indices into the finetuning set for each query and label (row 2i + ỹ), from the model's generator.
-    public func makeAdaptationPlan(queryCount: Int) -> [[Int]] {
-        adapter.makePlan(queryCount: queryCount, using: &generator)
+    /// Support indices into the finetuning set for each query and label (row 2i + ỹ), from the model's
+    /// generator. `queriesPerDraw` > 1 shares each label's draw across blocks of that many consecutive
+    /// queries (each query's support is still a uniform subset of F), which the batched path turns into
+    /// GEMMs; 1 (the default, and what `rewards(features:)` uses) draws independently per query as the reference.
+    public func makeAdaptationPlan(queryCount: Int, queriesPerDraw: Int = 1) -> [[Int]] {
+        adapter.makePlan(queryCount: queryCount, queriesPerDraw: max(1, queriesPerDraw), using: &generator)
     }
 
     /// Rewards for a given plan, so that the two paths can be compared on identical support sets.

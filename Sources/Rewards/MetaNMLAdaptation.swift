@@ -54,12 +54,25 @@ final class MetaNMLAdapter<Scalar: NetworkScalar> {
 
     /// Support indices into F for every (query, label) row `2i + ỹ`: `supportSize` distinct indices each,
     /// drawn separately for each label as the reference does; empty without a finetuning set.
-    func makePlan(queryCount: Int, using generator: inout SeededGenerator) -> [[Int]] {
+    ///
+    /// With `queriesPerDraw` = 1 every query gets its own draws (the reference). With B > 1, consecutive
+    /// blocks of B queries share one draw per label: each query's support set is still a uniform subset of
+    /// F, only the draws of queries in the same block are identical, which lets `batchedRewards` turn the
+    /// support corrections into GEMMs.
+    func makePlan(queryCount: Int, queriesPerDraw: Int = 1, using generator: inout SeededGenerator) -> [[Int]] {
+        precondition(queriesPerDraw >= 1, "queries per support draw must be at least 1")
         guard let finetuning else { return Array(repeating: [], count: 2 * queryCount) }
         var scratch = Array(0..<finetuning.count)
-        return (0..<(2 * queryCount)).map { _ in
-            sampleWithoutReplacement(settings.supportSize, from: &scratch, using: &generator)
+        var plan: [[Int]] = []
+        plan.reserveCapacity(2 * queryCount)
+        var shared: [[Int]] = []
+        for i in 0..<queryCount {
+            if i % queriesPerDraw == 0 {
+                shared = (0..<2).map { _ in sampleWithoutReplacement(settings.supportSize, from: &scratch, using: &generator) }
+            }
+            plan.append(contentsOf: shared)
         }
+        return plan
     }
 
     /// Normalised weights (c_query, c_j for the plan's indices) of one (query, label) row.
@@ -207,6 +220,21 @@ final class MetaNMLAdapter<Scalar: NetworkScalar> {
             }
         }
 
+        // Rows that share a support list (blocks of a shared plan) are corrected with GEMMs; the others one
+        // row at a time with gathered dot products.
+        var groupIndex: [[Int]: Int] = [:]
+        var groups: [(support: [Int], rows: [Int])] = []
+        if finetuning != nil {
+            for r in 0..<rows {
+                if let g = groupIndex[plan[r]] {
+                    groups[g].rows.append(r)
+                } else {
+                    groupIndex[plan[r]] = groups.count
+                    groups.append((plan[r], [r]))
+                }
+            }
+        }
+
         // Adapted forward pass, one layer at a time, all rows at once.
         var adaptedInput = [Scalar](repeating: 0, count: rows * d)
         for r in 0..<rows {
@@ -236,15 +264,21 @@ final class MetaNMLAdapter<Scalar: NetworkScalar> {
                                 }
                             }
                         }
-                        if finetuning != nil {
+                        if !groups.isEmpty {
                             cachedActivations[l].withUnsafeBufferPointer { af in
                                 cachedDeltas[l].withUnsafeBufferPointer { df in
-                                    for r in 0..<rows {
-                                        let aPrime = a.baseAddress! + r * fanIn, zRow = zp.baseAddress! + r * fanOut
-                                        for (n, j) in plan[r].enumerated() {
-                                            // Σ_j c_j (a_l,j · a′_l + 1) δ_l,j over the support points.
-                                            let k = weights[r][n] * (dot(af.baseAddress! + j * fanIn, aPrime, fanIn) + 1)
-                                            axpy(-alpha * k, df.baseAddress! + j * fanOut, zRow, fanOut)
+                                    for group in groups {
+                                        if group.rows.count == 1 {
+                                            let r = group.rows[0]
+                                            let aPrime = a.baseAddress! + r * fanIn, zRow = zp.baseAddress! + r * fanOut
+                                            for (n, j) in group.support.enumerated() {
+                                                // Σ_j c_j (a_l,j · a′_l + 1) δ_l,j over the support points.
+                                                let k = weights[r][n] * (dot(af.baseAddress! + j * fanIn, aPrime, fanIn) + 1)
+                                                axpy(-alpha * k, df.baseAddress! + j * fanOut, zRow, fanOut)
+                                            }
+                                        } else {
+                                            correctGroup(group, layer: l, adapted: a, z: zp, weights: weights,
+                                                         activations: af, deltas: df)
                                         }
                                     }
                                 }
@@ -264,6 +298,54 @@ final class MetaNMLAdapter<Scalar: NetworkScalar> {
             let p0 = logistic(adaptedInput[4 * i] - adaptedInput[4 * i + 1])
             let p1 = logistic(adaptedInput[4 * i + 3] - adaptedInput[4 * i + 2])
             return p1 / (p0 + p1)
+        }
+    }
+}
+
+extension MetaNMLAdapter {
+    /// The support correction for rows that share one support list S, as two GEMMs:
+    /// K = C ⊙ (A′_R A_Sᵀ + 1), then Z′_R −= α K Δ_S.
+    func correctGroup(
+        _ group: (support: [Int], rows: [Int]), layer l: Int, adapted: UnsafeBufferPointer<Scalar>,
+        z: UnsafeMutableBufferPointer<Scalar>, weights: [[Scalar]],
+        activations: UnsafeBufferPointer<Scalar>, deltas: UnsafeBufferPointer<Scalar>
+    ) {
+        let fanIn = network.layerSizes[l], fanOut = network.layerSizes[l + 1]
+        let (support, rows) = group
+        let (ns, nr) = (support.count, rows.count)
+        var supportActivations = [Scalar](repeating: 0, count: ns * fanIn)
+        var supportDeltas = [Scalar](repeating: 0, count: ns * fanOut)
+        var rowInputs = [Scalar](repeating: 0, count: nr * fanIn)
+        var coefficients = [Scalar](repeating: 0, count: nr * ns)
+        var correction = [Scalar](repeating: 0, count: nr * fanOut)
+        supportActivations.withUnsafeMutableBufferPointer { sa in
+            supportDeltas.withUnsafeMutableBufferPointer { sd in
+                rowInputs.withUnsafeMutableBufferPointer { ri in
+                    coefficients.withUnsafeMutableBufferPointer { k in
+                        correction.withUnsafeMutableBufferPointer { corr in
+                            for (n, j) in support.enumerated() {
+                                (sa.baseAddress! + n * fanIn).update(from: activations.baseAddress! + j * fanIn, count: fanIn)
+                                (sd.baseAddress! + n * fanOut).update(from: deltas.baseAddress! + j * fanOut, count: fanOut)
+                            }
+                            for (x, r) in rows.enumerated() {
+                                (ri.baseAddress! + x * fanIn).update(from: adapted.baseAddress! + r * fanIn, count: fanIn)
+                            }
+                            Scalar.gemm(transposeA: false, transposeB: true, m: nr, n: ns, k: fanIn, alpha: 1,
+                                        a: ri.baseAddress!, lda: fanIn, b: sa.baseAddress!, ldb: fanIn, beta: 0,
+                                        c: k.baseAddress!, ldc: ns)
+                            for (x, r) in rows.enumerated() {
+                                for n in 0..<ns { k[x * ns + n] = weights[r][n] * (k[x * ns + n] + 1) }
+                            }
+                            Scalar.gemm(transposeA: false, transposeB: false, m: nr, n: fanOut, k: ns, alpha: 1,
+                                        a: k.baseAddress!, lda: ns, b: sd.baseAddress!, ldb: fanOut, beta: 0,
+                                        c: corr.baseAddress!, ldc: fanOut)
+                            for (x, r) in rows.enumerated() {
+                                axpy(-settings.innerStepSize, corr.baseAddress! + x * fanOut, z.baseAddress! + r * fanOut, fanOut)
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -70,6 +70,14 @@ import Testing
         #expect(difference < 1e-4, "max |Δr| = \(difference)")
         // The adaptation does something: rewards differ from the unadapted 0.5-ish spread and between queries.
         #expect(Set(batched).count > 30)
+
+        // Support draws shared by blocks of 8 queries take the GEMM path; still the same function.
+        let shared = model.makeAdaptationPlan(queryCount: queries.rows, queriesPerDraw: 8)
+        #expect(shared[0] == shared[2] && shared[1] == shared[3] && shared[0] != shared[1] && shared[0] != shared[16])
+        let naiveShared = try model.rewards(features: queries, plan: shared, path: .naive)
+        let batchedShared = try model.rewards(features: queries, plan: shared, path: .batched)
+        let sharedDifference = zip(naiveShared, batchedShared).map { abs($0 - $1) }.max()!
+        #expect(sharedDifference < 1e-4, "max |Δr| with shared supports = \(sharedDifference)")
     }
 
     /// Novel states get ≈ 0.5, states near the success examples get high rewards, and densely visited
