@@ -6,6 +6,8 @@ import PackageDescription
 // Layering (each module owns one idea; see docs/architecture.md):
 //   CODE, COpenBLAS, CPNG   system libraries from Debian, found through pkg-config
 //   Physics                 a typed, deterministic Swift layer over ODE
+//   NeuralNet               BLAS-backed MLPs on flat parameter vectors, losses, Adam, checkpoints
+//   Agents                  Soft Actor-Critic and its replay buffer
 //   MuralCLI                the `mural` command
 let package = Package(
     name: "Mural",
@@ -33,7 +35,8 @@ let package = Package(
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "CODE", "COpenBLAS", "CPNG", "NeuralNet", "Agents",
+                "Physics", "CODE", "COpenBLAS", "CPNG",
+                "NeuralNet", "Agents",
                 "Rewards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,6 +1,7 @@
 import NeuralNet
 
-/// A bounded, preallocated ring of transitions (s, a, s′, terminal, classifier features, reward).
+/// A bounded, preallocated ring of transitions (s, a, s′, terminal and time-limit flags, classifier
+/// features, reward).
 ///
 /// The reward column is a slot, not ground truth: outcome-driven methods fill it from a learned reward
 /// model at collection time (MURAL stores meta-NML's r(s) once, mural-reference.md §1.6) or recompute it
@@ -22,6 +23,9 @@ public final class ReplayBuffer {
     /// 1 where the transition ended the episode in a true terminal state, else 0. MURAL's tasks only end
     /// on time limits, which are not terminal: the critic keeps bootstrapping through them.
     private var terminals: [Float]
+    /// 1 where the episode was cut by its time limit after this transition, else 0. Kept for loops and
+    /// logging; the critic ignores it and bootstraps through time limits, as MURAL does.
+    private var timeLimits: [Float]
     private var features: [Float]
     private var rewards: [Float]
 
@@ -36,6 +40,7 @@ public final class ReplayBuffer {
         actions = Array(repeating: 0, count: capacity * actionSize)
         nextObservations = Array(repeating: 0, count: capacity * observationSize)
         terminals = Array(repeating: 0, count: capacity)
+        timeLimits = Array(repeating: 0, count: capacity)
         features = Array(repeating: 0, count: capacity * featureSize)
         rewards = Array(repeating: 0, count: capacity)
     }
@@ -44,7 +49,7 @@ public final class ReplayBuffer {
     @discardableResult
     public func append(
         observation: [Float], action: [Float], nextObservation: [Float], terminal: Bool = false,
-        features transitionFeatures: [Float] = [], reward: Float = 0
+        timeLimit: Bool = false, features transitionFeatures: [Float] = [], reward: Float = 0
     ) -> Int {
         precondition(observation.count == observationSize && nextObservation.count == observationSize,
                      "observations must have \(observationSize) values")
@@ -56,6 +61,7 @@ public final class ReplayBuffer {
         actions.replaceSubrange(slot * actionSize..<(slot + 1) * actionSize, with: action)
         features.replaceSubrange(slot * featureSize..<(slot + 1) * featureSize, with: transitionFeatures)
         terminals[slot] = terminal ? 1 : 0
+        timeLimits[slot] = timeLimit ? 1 : 0
         rewards[slot] = reward
         nextIndex = (slot + 1) % capacity
         count = Swift.min(count + 1, capacity)
@@ -122,6 +128,7 @@ public final class ReplayBuffer {
         copyRows(nextObservations, observationSize, &batch.nextObservations)
         copyRows(features, featureSize, &batch.features)
         copyRows(terminals, 1, &batch.terminals)
+        copyRows(timeLimits, 1, &batch.timeLimits)
         copyRows(rewards, 1, &batch.rewards)
     }
 }
@@ -138,6 +145,7 @@ public final class ReplayBatch {
     public internal(set) var actions: [Float]
     public internal(set) var nextObservations: [Float]
     public internal(set) var terminals: [Float]
+    public internal(set) var timeLimits: [Float]
     public internal(set) var features: [Float]
     /// The stored rewards of the sampled rows; a reward model may overwrite them before the update.
     public var rewards: [Float]
@@ -153,6 +161,7 @@ public final class ReplayBatch {
         actions = Array(repeating: 0, count: size * actionSize)
         nextObservations = Array(repeating: 0, count: size * observationSize)
         terminals = Array(repeating: 0, count: size)
+        timeLimits = Array(repeating: 0, count: size)
         features = Array(repeating: 0, count: size * featureSize)
         rewards = Array(repeating: 0, count: size)
     }

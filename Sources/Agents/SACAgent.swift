@@ -20,8 +20,9 @@ public struct SACUpdateStatistics: Sendable, Equatable {
 ///
 /// A training loop drives it with `explorationAction`, stores transitions in a `ReplayBuffer`, and calls
 /// `update(from:rewards:)`; the `rewards` closure lets any reward model (meta-NML, a VICE classifier)
-/// label the sampled batch. Everything random draws from one `SeededGenerator`, and OpenBLAS runs
-/// single-threaded with a pinned kernel, so a seed fixes every bit of the run.
+/// label the sampled batch. Everything random draws from one `SeededGenerator`, so a seed fixes every bit
+/// of the run once the loop pins OpenBLAS to one thread (`BLASRuntime.setThreadCount(1)`) and a kernel
+/// (`OPENBLAS_CORETYPE`): different kernels round differently, and some are not reproducible across threads.
 public final class SACAgent {
     public let configuration: SACConfiguration
     public let observationSize: Int
@@ -39,7 +40,8 @@ public final class SACAgent {
     public internal(set) var generator: SeededGenerator
     public internal(set) var updateCount = 0
 
-    let policy: SquashedGaussianPolicy
+    /// The distribution head on top of `policyNetwork`.
+    public let policy: SquashedGaussianPolicy
     let scratch: SACScratch
 
     /// One critic: its parameters, its Polyak-averaged target, and its optimiser. A class, so that the
@@ -133,6 +135,12 @@ public final class SACAgent {
         environmentStep < configuration.warmUpSteps ? randomAction() : act(observation: observation, deterministic: false)
     }
 
+    /// An empty replay buffer of `replayCapacity` transitions shaped for this agent.
+    public func makeReplayBuffer(featureSize: Int = 0) -> ReplayBuffer {
+        ReplayBuffer(capacity: configuration.replayCapacity, observationSize: observationSize,
+                     actionSize: actionSize, featureSize: featureSize)
+    }
+
     /// Whether the loop should take gradient steps now (the replay holds at least `minimumReplaySize`).
     public func isReadyToUpdate(replay: ReplayBuffer) -> Bool {
         replay.count >= configuration.minimumReplaySize
@@ -207,12 +215,12 @@ public final class SACAgent {
         let s = scratch, n = batch.size
         samplePolicy(observations: batch.observations)
         s.fillCriticInput(observations: batch.observations, actions: UnsafeBufferPointer(s.actions))
-        var criticOutputs: [UnsafeBufferPointer<Float>] = []
-        for j in 0..<2 {
-            criticOutputs.append(critics[j].parameters.withUnsafeBufferPointer { parameters in
+        // Each critic's outputs stay valid in its own workspace until its next forward pass.
+        let criticOutputs = (0..<2).map { j in
+            critics[j].parameters.withUnsafeBufferPointer { parameters in
                 criticNetwork.forward(parameters: parameters, input: UnsafeBufferPointer(s.criticInput),
                                       batchSize: n, workspace: s.criticWorkspaces[j])
-            })
+            }
         }
         var loss: Float = 0, sumLogProbability: Float = 0, sumQ: Float = 0
         for i in 0..<n {
@@ -259,9 +267,13 @@ public final class SACAgent {
     /// J(α) = E[−α(log π(a|s) + H̄)] (arXiv:1812.05905 eq. 18), optimised in log α as softlearning does:
     /// ∂J/∂log α = −(E[log π] + H̄) = entropy − H̄.
     private func updateTemperature(entropy: Float) {
-        var logAlpha = [logTemperature]
-        temperatureOptimizer.update(&logAlpha, gradient: [entropy - targetEntropy])
-        logTemperature = logAlpha[0]
+        var gradient = entropy - targetEntropy
+        withUnsafeMutablePointer(to: &logTemperature) { logAlpha in
+            withUnsafePointer(to: &gradient) {
+                temperatureOptimizer.update(UnsafeMutableBufferPointer(start: logAlpha, count: 1),
+                                            gradient: UnsafeBufferPointer(start: $0, count: 1))
+            }
+        }
     }
 
     /// θ̄ⱼ ← τθⱼ + (1 − τ)θ̄ⱼ after every gradient step.

@@ -7,15 +7,21 @@ import NeuralNet
 /// `logStdRange`. Actions are reparameterised (eq. 11): u = μ + σ·ε with ε ~ N(0, I), a = tanh(u),
 /// and the density carries the change-of-variables correction (Appendix C, eq. 21):
 /// log π(a|s) = Σᵢ [log N(εᵢ; 0, 1) − log σᵢ − log(1 − tanh²(uᵢ))].
-struct SquashedGaussianPolicy: Sendable {
-    let actionSize: Int
-    let logStdRange: ClosedRange<Float>
+public struct SquashedGaussianPolicy: Sendable {
+    public let actionSize: Int
+    public let logStdRange: ClosedRange<Float>
+
+    public init(actionSize: Int, logStdRange: ClosedRange<Float>) {
+        precondition(actionSize > 0, "action size must be positive")
+        self.actionSize = actionSize
+        self.logStdRange = logStdRange
+    }
 
     private static let halfLogTwoPi = 0.5 * logf(2 * Float.pi)
     private static let logTwo = logf(2)
 
     /// Writes a = tanh(μ + σε) and log π(a|s) for every row of `outputs` (`rows × 2|A|`).
-    func sample(
+    public func sample(
         outputs: UnsafeBufferPointer<Float>, noise: UnsafeBufferPointer<Float>,
         actions: UnsafeMutableBufferPointer<Float>, logProbabilities: UnsafeMutableBufferPointer<Float>
     ) {
@@ -38,7 +44,7 @@ struct SquashedGaussianPolicy: Sendable {
     }
 
     /// The evaluation action tanh(μ).
-    func meanAction(outputs: UnsafeBufferPointer<Float>, actions: UnsafeMutableBufferPointer<Float>) {
+    public func meanAction(outputs: UnsafeBufferPointer<Float>, actions: UnsafeMutableBufferPointer<Float>) {
         let rows = actions.count / actionSize
         for row in 0..<rows {
             for i in 0..<actionSize { actions[row * actionSize + i] = tanhf(head(outputs, row: row, dimension: i).mean) }
@@ -49,7 +55,7 @@ struct SquashedGaussianPolicy: Sendable {
     ///
     /// With ε held fixed, ∂a/∂u = 1 − a², ∂log π/∂u = 2 tanh u = 2a (from the correction term),
     /// ∂u/∂μ = 1, ∂u/∂log σ = σε, and log π has a direct ∂/∂log σ of −1. A clipped log σ passes no gradient.
-    func backpropagate(
+    public func backpropagate(
         outputs: UnsafeBufferPointer<Float>, noise: UnsafeBufferPointer<Float>, actions: UnsafeBufferPointer<Float>,
         actionGradient: UnsafeBufferPointer<Float>, logProbabilityGradient: UnsafeBufferPointer<Float>,
         outputGradient: UnsafeMutableBufferPointer<Float>

@@ -10,15 +10,18 @@ struct BenchNNCommand: ParsableCommand {
         abstract: "Benchmark sgemm and SAC updates on one OpenBLAS thread.",
         discussion: """
             OpenBLAS picks its kernel at load time; OPENBLAS_CORETYPE overrides it. On AVX-512 machines \
-            OPENBLAS_CORETYPE=Haswell halves sgemm throughput, so compare runs with and without it.
+            OPENBLAS_CORETYPE=Haswell halves sgemm throughput, so compare runs with and without it. \
+            sgemm and SAC trials alternate, so that on a shared machine both see the same quiet periods, \
+            and the best trial of each is reported. Times are this thread's CPU time, which excludes the \
+            periods when other processes hold the core; wall-clock figures are reported alongside.
             """)
 
     @Option(help: "Observation width of the benchmarked agent.") var observationSize = 17
     @Option(help: "Action width of the benchmarked agent.") var actionSize = 6
     @Option(help: "Hidden widths of the policy and critics, comma-separated.") var hidden = "256,256"
     @Option(help: "Minibatch size.") var batchSize = 256
-    @Option(help: "SAC updates per timed trial.") var updates = 200
-    @Option(help: "Timed trials; the best is reported.") var trials = 5
+    @Option(help: "SAC updates per timed trial.") var updates = 50
+    @Option(help: "Timed trials, each timing sgemm then SAC; the best of each is reported.") var trials = 15
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     struct Report: Codable {
@@ -27,6 +30,7 @@ struct BenchNNCommand: ParsableCommand {
         var openBLASCoreTypeEnvironment: String?
         var sgemmShape: [Int]
         var sgemmMicroseconds: Double
+        var sgemmWallMicroseconds: Double
         var sgemmGFLOPS: Double
         var sacObservationSize: Int
         var sacActionSize: Int
@@ -35,9 +39,14 @@ struct BenchNNCommand: ParsableCommand {
         var sacGEMMFLOPsPerUpdate: Int
         var sacUpdatesPerSecond: Double
         var sacMillisecondsPerUpdate: Double
+        var sacWallMillisecondsPerUpdate: Double
         var sacGFLOPS: Double
         var sacFractionOfSgemmPeak: Double
+        /// The same ratio from wall-clock times.
+        var sacWallFractionOfSgemmPeak: Double
         var actMicroseconds: Double
+        /// The 1-minute load average when the run started: above the core count, figures are contended.
+        var loadAverage: Double?
     }
 
     func validate() throws {
@@ -55,18 +64,31 @@ struct BenchNNCommand: ParsableCommand {
 
     func run() throws {
         BLASRuntime.setThreadCount(1)
-        let sgemm = Self.measureSgemm(size: 256, trials: trials)
-        let sac = measureSAC(hiddenSizes: hiddenSizes!)
-        let sgemmGFLOPS = 2 * pow(256, 3) / sgemm / 1e3
-        let sacGFLOPS = Double(sac.flopsPerUpdate) / sac.microsecondsPerUpdate / 1e3
+        let loadAverage = Self.loadAverage()
+        let sgemm = SgemmProbe(size: 256)
+        let sac = SACProbe(observationSize: observationSize, actionSize: actionSize, hiddenSizes: hiddenSizes!,
+                           batchSize: batchSize)
+        var sgemmTime = Timing.worst, updateTime = Timing.worst, actTime = Timing.worst
+        for _ in 0..<trials {
+            sgemmTime = sgemmTime.best(Timing.perCall(minimumSeconds: 0.02) { sgemm.run() })
+            updateTime = updateTime.best(Timing.perCall(calls: updates) { sac.update() })
+            actTime = actTime.best(Timing.perCall(minimumSeconds: 0.005) { sac.act() })
+        }
+
+        let sgemmGFLOPS = Double(sgemm.flops) / sgemmTime.cpu / 1e3
+        let sacGFLOPS = Double(sac.flopsPerUpdate) / updateTime.cpu / 1e3
         let report = Report(
             openBLASCore: BLASRuntime.coreName, openBLASThreads: BLASRuntime.threadCount,
             openBLASCoreTypeEnvironment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
-            sgemmShape: [256, 256, 256], sgemmMicroseconds: sgemm, sgemmGFLOPS: sgemmGFLOPS,
+            sgemmShape: [sgemm.n, sgemm.n, sgemm.n], sgemmMicroseconds: sgemmTime.cpu,
+            sgemmWallMicroseconds: sgemmTime.wall, sgemmGFLOPS: sgemmGFLOPS,
             sacObservationSize: observationSize, sacActionSize: actionSize, sacHiddenSizes: hiddenSizes!,
             sacBatchSize: batchSize, sacGEMMFLOPsPerUpdate: sac.flopsPerUpdate,
-            sacUpdatesPerSecond: 1e6 / sac.microsecondsPerUpdate, sacMillisecondsPerUpdate: sac.microsecondsPerUpdate / 1e3,
-            sacGFLOPS: sacGFLOPS, sacFractionOfSgemmPeak: sacGFLOPS / sgemmGFLOPS, actMicroseconds: sac.actMicroseconds)
+            sacUpdatesPerSecond: 1e6 / updateTime.cpu, sacMillisecondsPerUpdate: updateTime.cpu / 1e3,
+            sacWallMillisecondsPerUpdate: updateTime.wall / 1e3,
+            sacGFLOPS: sacGFLOPS, sacFractionOfSgemmPeak: sacGFLOPS / sgemmGFLOPS,
+            sacWallFractionOfSgemmPeak: (Double(sac.flopsPerUpdate) / updateTime.wall) / (Double(sgemm.flops) / sgemmTime.wall),
+            actMicroseconds: actTime.cpu, loadAverage: loadAverage)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -81,12 +103,13 @@ struct BenchNNCommand: ParsableCommand {
         let environment = r.openBLASCoreTypeEnvironment.map { "OPENBLAS_CORETYPE=\($0)" } ?? "OPENBLAS_CORETYPE unset"
         let rows: [(String, String)] = [
             ("OpenBLAS core", "\(r.openBLASCore) (\(environment)), \(r.openBLASThreads) thread"),
-            ("sgemm 256×256×256", "\(fixed(r.sgemmMicroseconds)) µs, \(fixed(r.sgemmGFLOPS)) GFLOP/s"),
+            ("sgemm 256×256×256", "\(fixed(r.sgemmMicroseconds)) µs, \(fixed(r.sgemmGFLOPS)) GFLOP/s (wall \(fixed(r.sgemmWallMicroseconds)) µs)"),
             ("SAC network", "obs \(r.sacObservationSize), act \(r.sacActionSize), hidden \(r.sacHiddenSizes), batch \(r.sacBatchSize)"),
             ("SAC GEMM work per update", "\(fixed(Double(r.sacGEMMFLOPsPerUpdate) / 1e6)) MFLOP"),
-            ("SAC update", "\(fixed(r.sacMillisecondsPerUpdate, 3)) ms, \(fixed(r.sacUpdatesPerSecond)) updates/s"),
-            ("SAC achieved", "\(fixed(r.sacGFLOPS)) GFLOP/s = \(fixed(100 * r.sacFractionOfSgemmPeak)) % of sgemm peak"),
+            ("SAC update", "\(fixed(r.sacMillisecondsPerUpdate, 3)) ms, \(fixed(r.sacUpdatesPerSecond)) updates/s (wall \(fixed(r.sacWallMillisecondsPerUpdate, 3)) ms)"),
+            ("SAC achieved", "\(fixed(r.sacGFLOPS)) GFLOP/s = \(fixed(100 * r.sacFractionOfSgemmPeak)) % of sgemm peak (wall: \(fixed(100 * r.sacWallFractionOfSgemmPeak)) %)"),
             ("act (batch 1, GEMV)", "\(fixed(r.actMicroseconds, 2)) µs"),
+            ("load average at start", r.loadAverage.map { fixed($0, 2) } ?? "unknown"),
         ]
         let width = rows.map(\.0.count).max()!
         for (label, value) in rows {
@@ -94,75 +117,108 @@ struct BenchNNCommand: ParsableCommand {
         }
     }
 
-    /// Best-of-`trials` time of one 256³ sgemm, each trial repeating it for at least 20 ms.
-    static func measureSgemm(size n: Int, trials: Int) -> Double {
+    static func loadAverage() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { Double($0) }
+    }
+}
+
+/// C = A·B on random n×n matrices: the peak-throughput reference.
+private final class SgemmProbe {
+    let n: Int
+    let a: [Float], b: [Float]
+    var c: [Float]
+    var flops: Int { 2 * n * n * n }
+
+    init(size n: Int) {
+        self.n = n
         var generator = SeededGenerator(seed: 1)
-        let a = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-        let b = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-        var c = [Float](repeating: 0, count: n * n)
-        return a.withUnsafeBufferPointer { a in
+        a = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+        b = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+        c = Array(repeating: 0, count: n * n)
+    }
+
+    func run() {
+        let n = self.n
+        a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    bestMicroseconds(trials: trials, minimumSeconds: 0.02) {
-                        Float.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1,
-                                   a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
-                    }
+                    Float.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1,
+                               a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
                 }
             }
         }
     }
+}
 
-    private func measureSAC(hiddenSizes: [Int]) -> (microsecondsPerUpdate: Double, flopsPerUpdate: Int, actMicroseconds: Double) {
+/// A SAC agent on a replay buffer of random transitions, warmed up and ready to time.
+private final class SACProbe {
+    let agent: SACAgent
+    let replay: ReplayBuffer
+    let observation: [Float]
+    /// GEMM FLOPs of one full update, as counted by the agent's workspaces.
+    let flopsPerUpdate: Int
+
+    init(observationSize: Int, actionSize: Int, hiddenSizes: [Int], batchSize: Int) {
         var configuration = SACConfiguration()
         configuration.hiddenSizes = hiddenSizes
         configuration.batchSize = batchSize
-        let agent = SACAgent(observationSize: observationSize, actionSize: actionSize, configuration: configuration, seed: 1)
+        configuration.replayCapacity = 10_000
+        agent = SACAgent(observationSize: observationSize, actionSize: actionSize, configuration: configuration, seed: 1)
+        replay = agent.makeReplayBuffer()
         var generator = SeededGenerator(seed: 2)
-        let replay = ReplayBuffer(capacity: 10_000, observationSize: observationSize, actionSize: actionSize)
         func uniform(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &generator) } }
         for _ in 0..<replay.capacity {
             replay.append(observation: uniform(observationSize), action: uniform(actionSize),
                           nextObservation: uniform(observationSize), reward: uniform(1)[0])
         }
-        for _ in 0..<10 { agent.update(from: replay) }   // warm caches and page in the workspaces
-
-        let flopsBefore = agent.gemmFLOPs
+        observation = uniform(observationSize)
+        for _ in 0..<10 { agent.update(from: replay) }   // page in the workspaces and warm the caches
+        let before = agent.gemmFLOPs
         agent.update(from: replay)
-        let flopsPerUpdate = agent.gemmFLOPs - flopsBefore
-
-        var best = Double.infinity
-        for _ in 0..<trials {
-            let start = monotonicSeconds()
-            for _ in 0..<updates { agent.update(from: replay) }
-            best = min(best, (monotonicSeconds() - start) / Double(updates) * 1e6)
-        }
-        let observation = uniform(observationSize)
-        let act = Self.bestMicroseconds(trials: trials, minimumSeconds: 0.02) {
-            _ = agent.act(observation: observation, deterministic: true)
-        }
-        return (best, flopsPerUpdate, act)
+        flopsPerUpdate = agent.gemmFLOPs - before
     }
 
-    /// Best per-call time in µs over `trials`, each trial looping `body` for at least `minimumSeconds`.
-    static func bestMicroseconds(trials: Int, minimumSeconds: Double, _ body: () -> Void) -> Double {
-        var best = Double.infinity
-        for _ in 0..<trials {
-            var calls = 0
-            let start = monotonicSeconds()
-            var elapsed = 0.0
-            repeat {
-                body()
-                calls += 1
-                elapsed = monotonicSeconds() - start
-            } while elapsed < minimumSeconds
-            best = min(best, elapsed / Double(calls) * 1e6)
-        }
-        return best
-    }
+    func update() { agent.update(from: replay) }
+    func act() { _ = agent.act(observation: observation, deterministic: true) }
 }
 
-private func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+/// Per-call times in µs: this thread's CPU time and wall-clock time.
+private struct Timing {
+    var cpu: Double
+    var wall: Double
+
+    static let worst = Timing(cpu: .infinity, wall: .infinity)
+
+    func best(_ other: Timing) -> Timing { Timing(cpu: min(cpu, other.cpu), wall: min(wall, other.wall)) }
+
+    /// Loops `body` until at least `minimumSeconds` of wall time have passed.
+    static func perCall(minimumSeconds: Double, _ body: () -> Void) -> Timing {
+        let start = now()
+        var calls = 0, elapsed = Timing(cpu: 0, wall: 0)
+        repeat {
+            body()
+            calls += 1
+            elapsed = now().since(start)
+        } while elapsed.wall < minimumSeconds * 1e6
+        return Timing(cpu: elapsed.cpu / Double(calls), wall: elapsed.wall / Double(calls))
+    }
+
+    static func perCall(calls: Int, _ body: () -> Void) -> Timing {
+        let start = now()
+        for _ in 0..<calls { body() }
+        let elapsed = now().since(start)
+        return Timing(cpu: elapsed.cpu / Double(calls), wall: elapsed.wall / Double(calls))
+    }
+
+    private static func now() -> Timing {
+        func microseconds(_ clock: clockid_t) -> Double {
+            var time = timespec()
+            clock_gettime(clock, &time)
+            return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) * 1e-3
+        }
+        return Timing(cpu: microseconds(CLOCK_THREAD_CPUTIME_ID), wall: microseconds(CLOCK_MONOTONIC))
+    }
+
+    private func since(_ start: Timing) -> Timing { Timing(cpu: cpu - start.cpu, wall: wall - start.wall) }
 }

@@ -46,13 +46,18 @@ public struct Adam<Scalar: NetworkScalar>: Codable, Sendable, Equatable {
         let stepSize = learningRate / correction1
         let inverseCorrection2 = 1 / correction2
         let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let count = parameters.count
+        guard count > 0 else { return }
+        let (theta, g) = (parameters.baseAddress!, gradient.baseAddress!)
         firstMoment.withUnsafeMutableBufferPointer { m in
             secondMoment.withUnsafeMutableBufferPointer { v in
-                for i in 0..<parameters.count {
-                    let g = gradient[i]
-                    m[i] = b1 * m[i] + (1 - b1) * g
-                    v[i] = b2 * v[i] + (1 - b2) * g * g
-                    parameters[i] -= stepSize * m[i] / ((v[i] * inverseCorrection2).squareRoot() + eps)
+                let (m, v) = (m.baseAddress!, v.baseAddress!)
+                for i in 0..<count {
+                    let mi = b1 * m[i] + (1 - b1) * g[i]
+                    let vi = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                    m[i] = mi
+                    v[i] = vi
+                    theta[i] -= stepSize * mi / ((vi * inverseCorrection2).squareRoot() + eps)
                 }
             }
         }

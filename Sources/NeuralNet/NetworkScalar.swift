@@ -3,9 +3,10 @@ import Glibc
 
 /// A floating-point type the networks can compute in.
 ///
-/// Training runs in `Float`; `Double` exists so that gradient checks and Hessian-vector products by
-/// finite differences have the precision they need. Each conformance routes the dense algebra to the
-/// matching BLAS routine (`s…` or `d…`), so the same generic network code drives both.
+/// Training runs in `Float`; `Double` exists so that finite-difference checks of every derivative (and
+/// any meta-learning computation that wants the headroom) have the precision they need. Each conformance
+/// routes the dense algebra to the matching BLAS routine (`s…` or `d…`), so the same generic network code
+/// drives both.
 public protocol NetworkScalar: BinaryFloatingPoint, Codable, Sendable
 where Self.RawSignificand: FixedWidthInteger {
     /// Row-major C = α·op(A)·op(B) + β·C, with op(A) of shape m×k and op(B) of shape k×n.

@@ -4,13 +4,14 @@ import Agents
 
 @Suite("Replay buffer")
 struct ReplayBufferTests {
-    /// Transition i has observation (i, −i), action i, next observation (i + 1, 0), reward i/10, features (2i).
+    /// Transition i has observation (i, −i), action i, next observation (i + 1, 0), reward i/10, features (2i),
+/// and is terminal when 3 | i and cut by the time limit when 4 | i.
     static func filled(capacity: Int, count: Int) -> ReplayBuffer {
         let buffer = ReplayBuffer(capacity: capacity, observationSize: 2, actionSize: 1, featureSize: 1)
         for i in 0..<count {
             let x = Float(i)
             buffer.append(observation: [x, -x], action: [x], nextObservation: [x + 1, 0], terminal: i % 3 == 0,
-                          features: [2 * x], reward: x / 10)
+                          timeLimit: i % 4 == 0, features: [2 * x], reward: x / 10)
         }
         return buffer
     }
@@ -27,7 +28,7 @@ struct ReplayBufferTests {
             #expect(batch.observations[(2 * row)..<(2 * row + 2)] == [x, -x])
             #expect(batch.nextObservations[(2 * row)..<(2 * row + 2)] == [x + 1, 0])
             #expect(batch.features[row] == 2 * x && batch.rewards[row] == x / 10)
-            #expect(batch.terminals[row] == (Int(x) % 3 == 0 ? 1 : 0))
+            #expect(batch.terminals[row] == (Int(x) % 3 == 0 ? 1 : 0) && batch.timeLimits[row] == (Int(x) % 4 == 0 ? 1 : 0))
         }
         #expect(Set(batch.indices).count > 10, "64 draws from 20 slots should cover most of them")
     }

@@ -1,10 +1,13 @@
 import Foundation
 import Testing
 import NeuralNet
-@testable import Agents
+import Agents
 
 @Suite("SAC agent")
 struct SACAgentTests {
+    /// One OpenBLAS thread, as training runs use: bit-reproducibility across runs relies on it for some kernels.
+    init() { BLASRuntime.setThreadCount(1) }
+
     static var smallConfiguration: SACConfiguration {
         var configuration = SACConfiguration()
         configuration.hiddenSizes = [32, 32]
@@ -90,6 +93,51 @@ struct SACAgentTests {
         #expect(rowsSeen == 32 && featureMismatches == 0, "the closure should see each sampled row with its own features")
         #expect(storedLoss < 5 && relabelledLoss > 40,
                 "critic loss \(relabelledLoss) with rewards 10 vs \(storedLoss) with stored rewards: relabelling was ignored")
+    }
+
+    @Test("terminal transitions do not bootstrap: their critic target is the reward alone")
+    func terminalTransitions() {
+        // With one stored transition every row of the batch is that transition, so J_Q is known in closed form.
+        func criticLoss(terminal: Bool) -> (reported: Float, expectedWithoutBootstrap: Float) {
+            let agent = Self.agent(seed: 9)
+            let replay = ReplayBuffer(capacity: 1, observationSize: 3, actionSize: 2)
+            let (observation, action, reward): ([Float], [Float], Float) = ([0.2, -0.4, 0.9], [0.3, -0.8], 0.7)
+            replay.append(observation: observation, action: action, nextObservation: [1, 1, 1], terminal: terminal,
+                          timeLimit: !terminal, reward: reward)
+            let workspace = MLPWorkspace<Float>(for: agent.criticNetwork, capacity: 1)
+            let q = (0..<2).map { j in
+                agent.criticParameters(j).withUnsafeBufferPointer { p in
+                    (observation + action).withUnsafeBufferPointer {
+                        agent.criticNetwork.forward(parameters: p, input: $0, batchSize: 1, workspace: workspace)[0]
+                    }
+                }
+            }
+            let expected = 0.25 * ((q[0] - reward) * (q[0] - reward) + (q[1] - reward) * (q[1] - reward))
+            return (agent.update(from: replay).criticLoss, expected)
+        }
+        let terminal = criticLoss(terminal: true), continuing = criticLoss(terminal: false)
+        #expect(abs(terminal.reported - terminal.expectedWithoutBootstrap) < 1e-5,
+                "terminal: J_Q = \(terminal.reported), ½(Q − r)² gives \(terminal.expectedWithoutBootstrap)")
+        #expect(abs(continuing.reported - continuing.expectedWithoutBootstrap) > 1e-3,
+                "a non-terminal transition (time limit) must bootstrap from the next state")
+    }
+
+    @Test("the GEMM FLOP count of one update matches the passes SAC makes")
+    func flopAccounting() {
+        let agent = Self.agent(seed: 10), replay = Self.randomReplay(seed: 10)
+        let before = agent.gemmFLOPs
+        agent.update(from: replay)
+        let batch = Self.smallConfiguration.batchSize
+        func full(_ network: MLP) -> Int { network.forwardFLOPs(batchSize: batch) }
+        func withoutInputLayer(_ network: MLP) -> Int {
+            full(network) - 2 * batch * network.layerSizes[0] * network.layerSizes[1]
+        }
+        // Policy: forward on s′ and on s, then ∂θ for every layer and ∂a for all but the input layer.
+        let policy = 3 * full(agent.policyNetwork) + withoutInputLayer(agent.policyNetwork)
+        // Each critic: target forward, forward + backward (∂θ, and ∂a below the input layer), forward at
+        // the policy's actions and backward to the action input.
+        let critics = 2 * (5 * full(agent.criticNetwork) + withoutInputLayer(agent.criticNetwork))
+        #expect(agent.gemmFLOPs - before == policy + critics)
     }
 
     @Test("deterministic act is tanh(μ), repeatable and does not consume randomness")

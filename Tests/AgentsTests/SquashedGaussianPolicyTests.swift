@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import NeuralNet
-@testable import Agents
+import Agents
 
 @Suite("Tanh-squashed Gaussian policy")
 struct SquashedGaussianPolicyTests {

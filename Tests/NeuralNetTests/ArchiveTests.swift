@@ -82,6 +82,14 @@ struct ArchiveTests {
         }
     }
 
+    @Test("the byte layout: magic, UInt32 version, then width, UInt64 count and little-endian IEEE values")
+    func byteLayout() {
+        var writer = ArchiveWriter(magic: "TESTTEST", version: 3)
+        writer.append(scalars: [1.0, -2.0] as [Float])
+        #expect(writer.bytes == Array("TESTTEST".utf8) + [3, 0, 0, 0] + [4] + [2, 0, 0, 0, 0, 0, 0, 0]
+                + [0x00, 0x00, 0x80, 0x3F] + [0x00, 0x00, 0x00, 0xC0])
+    }
+
     @Test("a Float reader rejects Double vectors and wrong lengths")
     func scalarShapeChecks() throws {
         var writer = ArchiveWriter(magic: "TESTTEST", version: 1)

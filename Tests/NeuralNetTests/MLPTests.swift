@@ -117,10 +117,45 @@ struct MLPTests {
         #expect(network.biasRange(layer: 0) == 12..<16)
         #expect(network.weightRange(layer: 1) == 16..<24)
         #expect(network.biasRange(layer: 1) == 24..<26)
-        // y = W x + b with W = [[1,2,3],[4,5,6]]… checked on a single linear layer.
+        // A single linear layer computes y = W x + b.
         let linear = MLP(layerSizes: [3, 2], activations: [.identity])
         let y = linear.outputs([1, 2, 3, 4, 5, 6, 0.5, -0.5] as [Double], [1, 0, -1], batchSize: 1)
         #expect(y == [-1.5, -2.5], "y = W x + b with W = [[1,2,3],[4,5,6]], x = (1,0,−1), b = (0.5,−0.5)")
+    }
+
+    @Test("an inner SGD step θ′ = θ − α∇L runs the network at θ′ from a separate buffer and lowers the loss")
+    func innerStep() {
+        var generator = SeededGenerator(seed: 13)
+        let network = MLP(inputSize: 2, hiddenSizes: [16, 16], outputSize: 2)
+        let theta: [Float] = network.initialParameters(using: &generator)
+        let input = (0..<16).map { _ in Float.random(in: -1...1, using: &generator) }
+        let labels: [Float] = (0..<8).map { Float($0 % 2) }
+        let workspace = MLPWorkspace<Float>(for: network, capacity: 8)
+        var outputGradient = [Float](repeating: 0, count: 16), gradient = [Float](repeating: 0, count: theta.count)
+
+        func loss(at parameters: [Float]) -> Float {
+            parameters.withUnsafeBufferPointer { p in
+                input.withUnsafeBufferPointer { x in
+                    outputGradient.withUnsafeMutableBufferPointer { scratch in
+                        gradient.withUnsafeMutableBufferPointer { g in
+                            network.lossAndGradient(
+                                parameters: p, input: x, batchSize: 8, workspace: workspace,
+                                outputGradientScratch: scratch, parameterGradient: g
+                            ) { logits, dLogits in
+                                labels.withUnsafeBufferPointer {
+                                    Loss.binarySoftmaxCrossEntropy(logits: logits, labels: $0, gradient: dLogits)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let before = loss(at: theta)
+        let adapted = zip(theta, gradient).map { $0 - 0.1 * $1 }
+        let after = loss(at: adapted)
+        #expect(after < before - 1e-4, "one SGD step did not lower the loss (\(before) → \(after))")
+        #expect(theta != adapted, "θ′ must be a separate vector")
     }
 
     @Test("forward rejects a parameter vector of the wrong size")
