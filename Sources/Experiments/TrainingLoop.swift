@@ -82,18 +82,19 @@ public final class TrainingLoop {
     private var finishedEpisodes = 0, successfulEpisodes = 0
     private var criticLossSum = 0.0, temperatureSum = 0.0, updates = 0
 
+    /// `rewards` builds the reward source for the loop's agent (VICE's reward needs its policy).
     public init(configuration: TrainingConfiguration, environment: TaskEnvironment, evaluationEnvironment: TaskEnvironment,
-                rewards: RewardSource) throws {
+                rewards: (SACAgent) throws -> RewardSource) throws {
         try configuration.validate()
         self.configuration = configuration
         self.environment = environment
         self.evaluationEnvironment = evaluationEnvironment
-        self.rewards = rewards
         var sac = configuration.sac
         sac.replayCapacity = min(sac.replayCapacity, configuration.steps)
         agent = SACAgent(observationSize: environment.observationSpec.count, actionSize: environment.actionSpec.count,
                          configuration: sac, seed: SeedStream.agent.seed(configuration.seed))
         replay = agent.makeReplayBuffer(featureSize: environment.classifierFeatureSpec.count)
+        self.rewards = try rewards(agent)
     }
 
     /// Runs to `configuration.steps`, calling `onRecord` after every evaluation.

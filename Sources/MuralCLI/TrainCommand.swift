@@ -55,7 +55,7 @@ struct TrainCommand: ParsableCommand {
         // Runs keep no checkpoints yet, so an unfinished run restarts from its first step.
         let loop = try TrainingLoop(configuration: configuration, environment: environment,
                                     evaluationEnvironment: evaluationEnvironment,
-                                    rewards: TaskReward(kind, environment: environment))
+                                    rewards: { _ in TaskReward(kind, environment: environment) })
         let log = MetricsLog(directory: directory)
         let progress = ProgressLine()
         try loop.run { record in

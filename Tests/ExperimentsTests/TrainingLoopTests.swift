@@ -18,7 +18,7 @@ struct TrainingLoopTests {
         configuration.sac.warmUpSteps = 100
         let loop = try TrainingLoop(configuration: configuration, environment: environment,
                                     evaluationEnvironment: try registry.makeEnvironment("maze-zigzag-v1", reward: .dense),
-                                    rewards: TaskReward(.dense, environment: environment))
+                                    rewards: { _ in TaskReward(.dense, environment: environment) })
         var records: [TrainingRecord] = []
         try loop.run { records.append($0) }
         return (loop, records)
