@@ -76,6 +76,15 @@ struct ResolvedRun: Codable {
     var mural: String
     var taskVersion: String
     var training: TrainingConfiguration
+
+    /// Reads a run directory's configuration.
+    static func read(from directory: String) throws -> ResolvedRun {
+        let url = RunDirectory(URL(fileURLWithPath: directory)).file(RunDirectory.configurationFile)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
+        do { return try JSONDecoder().decode(ResolvedRun.self, from: data) } catch {
+            throw ExperimentError.invalidFile(path: url.path, reason: "not a Mural run configuration (\(error))")
+        }
+    }
 }
 
 func parseSizes(_ text: String) throws -> [Int] {
