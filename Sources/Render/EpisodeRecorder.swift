@@ -2,8 +2,8 @@ import Foundation
 
 /// Records an episode's frames into a directory: numbered PNG frames (`frame_0000.png`,
 /// `frame_0001.png`, … in recording order), and on `finish()` an animated GIF
-/// (`episode.gif`) and a contact sheet of selected steps (`sheet.png`). This is what `mural render` needs
-/// around a task's step loop:
+/// (`episode.gif`) and a contact sheet of selected steps (`sheet.png`). This is what
+/// `mural render` needs around a task's step loop:
 ///
 ///     let recorder = try EpisodeRecorder(directory: "out/door", width: 320, height: 240)
 ///     for step in 0..<horizon {
