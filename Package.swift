@@ -9,6 +9,7 @@ import PackageDescription
 //   TaskSuite               environments defined as data in Tasks/, experts, success examples
 //   NeuralNet               BLAS-backed MLPs on flat parameter vectors, losses, Adam, checkpoints
 //   Agents                  Soft Actor-Critic and its replay buffer
+//   Rewards                 reward models learned from success examples: meta-NML (MURAL), VICE, CNML, baselines
 //   Render                  CPU rasterizer for scenes and worlds; PNG (libpng), GIF (giflib), contact sheets
 //   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "TaskSuite", targets: ["TaskSuite"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Agents", targets: ["Agents"]),
+        .library(name: "Rewards", targets: ["Rewards"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "Render", targets: ["Render"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
@@ -42,12 +44,13 @@ let package = Package(
         .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
         .target(name: "Agents", dependencies: ["NeuralNet"]),
-        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Render"]),
+        .target(name: "Rewards", dependencies: ["NeuralNet"]),
+        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Rewards", "Render"]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "TaskSuite", "NeuralNet", "Agents", "Render", "Experiments", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Experiments", "CODE", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,5 +61,6 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "NeuralNet", "Render", "MuralCLI"]),
         .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
+        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet"]),
     ]
 )

@@ -88,6 +88,11 @@ public final class ReplayBuffer {
         return observations[slot * observationSize..<(slot + 1) * observationSize]
     }
 
+    public func nextObservation(at slot: Int) -> ArraySlice<Float> {
+        precondition(slot < count, "slot \(slot) is empty")
+        return nextObservations[slot * observationSize..<(slot + 1) * observationSize]
+    }
+
     /// Gives a reward model the stored features (`count × featureSize`) and the reward column to rewrite.
     public func withRewards<R>(
         _ body: (_ features: UnsafeBufferPointer<Float>, _ rewards: UnsafeMutableBufferPointer<Float>) throws -> R

@@ -45,6 +45,26 @@ extension SACAgent {
         generator.write(to: &writer)
     }
 
+    /// Overwrites this agent's state with what `write(to:)` stored from an agent of the same
+    /// configuration and sizes. In place, because reward models hold the agent (VICE's log π).
+    public func restore(from reader: inout ArchiveReader) throws {
+        let stored = try Self.read(from: &reader)
+        guard stored.configuration == configuration, stored.observationSize == observationSize,
+              stored.actionSize == actionSize else {
+            throw ArchiveError.shapeMismatch(
+                what: "agent (observation size, action size, configuration)",
+                expected: "\(observationSize), \(actionSize), \(configuration)",
+                found: "\(stored.observationSize), \(stored.actionSize), \(stored.configuration)")
+        }
+        policyParameters = stored.policyParameters
+        policyOptimizer = stored.policyOptimizer
+        critics = stored.critics
+        logTemperature = stored.logTemperature
+        temperatureOptimizer = stored.temperatureOptimizer
+        generator = stored.generator
+        updateCount = stored.updateCount
+    }
+
     /// Reads the fields `write(to:)` appended.
     public static func read(from reader: inout ArchiveReader) throws -> SACAgent {
         let configurationJSON = try reader.readString("configuration")

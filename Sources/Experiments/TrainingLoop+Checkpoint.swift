@@ -38,7 +38,7 @@ extension TrainingLoop {
     /// wrote. Restores `environment` and `rewards` to their checkpointed state. Fails with
     /// `ExperimentError.invalidFile` naming `path` when the checkpoint cannot be used.
     public convenience init(resumingFrom path: String, configuration: TrainingConfiguration, environment: TaskEnvironment,
-                            evaluationEnvironment: TaskEnvironment, rewards: RewardSource) throws {
+                            evaluationEnvironment: TaskEnvironment, rewards: (SACAgent) throws -> RewardSource) throws {
         try self.init(configuration: configuration, environment: environment,
                       evaluationEnvironment: evaluationEnvironment, rewards: rewards)
         guard FileManager.default.fileExists(atPath: path) else { throw ExperimentError.missingFile(path: path) }
@@ -49,8 +49,8 @@ extension TrainingLoop {
         }
     }
 
-    /// Reads and checks the whole file before touching the environment, the reward source or the
-    /// agent; only this loop's own replay buffer is filled while reading.
+    /// Reads and checks the whole file before touching the environment or the reward source; only
+    /// this loop's own agent and replay buffer are filled while reading.
     private func restore(from path: String) throws {
         var reader = try ArchiveReader(contentsOf: path, magic: Self.checkpointMagic, supportedVersion: Self.checkpointVersion)
         guard try reader.readString("configuration") == Self.json(configuration) else {
@@ -58,18 +58,13 @@ extension TrainingLoop {
         }
         let progress = try Self.decode(TrainingProgress.self, "progress", reader.readString("progress"))
         let snapshot = try Self.decode(EnvironmentSnapshot.self, "environment snapshot", reader.readString("environment snapshot"))
-        let agent = try SACAgent.read(from: &reader)
-        guard agent.configuration == self.agent.configuration, agent.observationSize == self.agent.observationSize,
-              agent.actionSize == self.agent.actionSize else {
-            throw ExperimentError.invalidValue("its agent does not match the configuration")
-        }
+        try agent.restore(from: &reader)
         let rewardState = try reader.readBlob("reward source state")
         try replay.restore(from: &reader)
         try reader.finish()
         try check(progress)
         try environment.restore(snapshot)
         try rewards.restore(from: rewardState)
-        self.agent = agent
         self.progress = progress
     }
 

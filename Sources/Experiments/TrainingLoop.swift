@@ -72,8 +72,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
 /// `checkpointInterval` steps (see `TrainingLoop+Checkpoint.swift`).
 public final class TrainingLoop {
     public let configuration: TrainingConfiguration
-    /// Replaced when the loop resumes from a checkpoint.
-    public internal(set) var agent: SACAgent
+    public let agent: SACAgent
     public let replay: ReplayBuffer
     let environment: TaskEnvironment
     let evaluationEnvironment: TaskEnvironment
@@ -84,18 +83,19 @@ public final class TrainingLoop {
     /// Every evaluation so far, including those made before the run was resumed.
     public var records: [TrainingRecord] { progress.records }
 
+    /// `rewards` builds the reward source for the loop's agent (VICE's reward needs its policy).
     public init(configuration: TrainingConfiguration, environment: TaskEnvironment, evaluationEnvironment: TaskEnvironment,
-                rewards: RewardSource) throws {
+                rewards: (SACAgent) throws -> RewardSource) throws {
         try configuration.validate()
         self.configuration = configuration
         self.environment = environment
         self.evaluationEnvironment = evaluationEnvironment
-        self.rewards = rewards
         var sac = configuration.sac
         sac.replayCapacity = min(sac.replayCapacity, configuration.steps)
         agent = SACAgent(observationSize: environment.observationSpec.count, actionSize: environment.actionSpec.count,
                          configuration: sac, seed: SeedStream.agent.seed(configuration.seed))
         replay = agent.makeReplayBuffer(featureSize: environment.classifierFeatureSpec.count)
+        self.rewards = try rewards(agent)
     }
 
     /// Runs to `configuration.steps`, calling `onRecord` after every evaluation. With a

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Mural's speed. Run release builds: swift build -c release.",
-        subcommands: [BenchPhysicsCommand.self, BenchTasksCommand.self, BenchRenderCommand.self, BenchNNCommand.self])
+        subcommands: [BenchPhysicsCommand.self, BenchTasksCommand.self, BenchRenderCommand.self, BenchNNCommand.self, BenchRewardsCommand.self])
 }
 
 /// Where a benchmark ran: printed with every table and embedded in every JSON report.

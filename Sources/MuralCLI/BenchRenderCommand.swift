@@ -1,27 +1,31 @@
 import ArgumentParser
+import Experiments
 import Foundation
-import Physics
 import Render
+import TaskSuite
 
 struct BenchRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Measure software rendering speed on one core: rasterisation alone, and with PNG encoding.",
         discussion: """
-            Renders stand-in door and pusher scenes (built from Physics with the geoms those tasks use: \
-            a table, a hinged door panel with a hook, a puck, an end effector and translucent goal markers) \
-            while the physics steps between frames. Physics time is not counted.
+            Renders the suite's tasks as `mural render` draws them (each task's colours, camera, floor, \
+            props and goal markers, through TaskAppearance) while a policy plays episodes, one frame per \
+            control step; episodes restart at their end. Physics and the policy are not timed.
             """)
 
-    @Option(help: "Frames to time per scene.") var frames = 300
-    @Option(help: "Untimed frames per scene before timing starts.") var warmUp = 10
+    @Option(help: "Only this task (default: all).") var task: String?
+    @Option(help: "expert or random: the policy that moves the scene between frames.") var policy: PolicyKind = .expert
+    @Option(help: "Frames to time per task.") var frames = 300
+    @Option(help: "Untimed frames per task before timing starts.") var warmUp = 10
     @Option(help: "Image width in pixels.") var width = 320
     @Option(help: "Image height in pixels.") var height = 240
     @Option(help: "Samples per pixel along each axis (2 = 2×2 supersampling).") var supersampling = 2
     @Option(help: "Shadow map texels per side.") var shadowMapSize = 512
-    @Flag(help: "Filter shadow look-ups bilinearly (smoother edges, slower).") var filteredShadows = false
+    @Flag(help: "Filter shadow look-ups bilinearly, as `mural render` does (smoother edges, slower).")
+    var filteredShadows = false
     @OptionGroup var view: CameraOption
-    @Option(help: "Also write each scene's last frame as <dir>/bench-<scene>.png.") var output: String?
+    @Option(help: "Also write each task's last frame as <dir>/bench-<task>.png.") var output: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func validate() throws {
@@ -36,8 +40,9 @@ struct BenchRenderCommand: ParsableCommand {
         let cpuFramesPerSecond: Double
     }
 
-    struct SceneResult: Encodable {
-        let scene: String
+    struct TaskResult: Encodable {
+        let task: String
+        /// Primitives drawn per frame: the world's geoms, and the visual-only floor, props and goal markers.
         let geoms: Int
         let overlays: Int
         let frames: Int
@@ -49,97 +54,85 @@ struct BenchRenderCommand: ParsableCommand {
     }
 
     struct Report: Encodable {
+        let machine: BenchMachine
         let width: Int
         let height: Int
         let supersampling: Int
         let shadowMapSize: Int
         let filteredShadows: Bool
+        let policy: PolicyKind
         let png: String
-        let note: String
         /// /proc/loadavg's one-minute figure when the run started, to judge contention.
         let loadAverage: Double?
-        let scenes: [SceneResult]
+        let tasks: [TaskResult]
     }
 
     func run() throws {
         if let output { try OutputFile.prepareDirectory(output) }
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
-            .flatMap { $0.split(separator: " ").first.flatMap { Double($0) } }
+        let load = BenchNNCommand.loadAverage()
+        let registry = try TaskRegistry.located()
+        let ids = try task.map { [try registry.definition($0).id] } ?? registry.ids
         let renderer = try Renderer(width: width, height: height, supersampling: supersampling,
                                     shadowMapSize: shadowMapSize, shadowFiltering: filteredShadows ? .bilinear : .nearest)
-        var results: [SceneResult] = []
-        for bench in try BenchScene.all() {
-            results.append(try measure(bench, renderer: renderer))
+        var results: [TaskResult] = []
+        for id in ids {
+            results.append(try measure(try registry.makeEnvironment(id), renderer: renderer))
         }
         let report = Report(
-            width: width, height: height, supersampling: supersampling, shadowMapSize: shadowMapSize,
-            filteredShadows: filteredShadows, png: "libpng, zlib level 1, no row filters, to memory",
-            note: "stand-in door and pusher scenes built in the benchmark; the real task scenes replace them once they exist",
-            loadAverage: load, scenes: results)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            printTable(report)
+            machine: .current(), width: width, height: height, supersampling: supersampling,
+            shadowMapSize: shadowMapSize, filteredShadows: filteredShadows, policy: policy,
+            png: "libpng, zlib level 1, no row filters, to memory", loadAverage: load, tasks: results)
+        if json { return try printJSON(report) }
+        print(report.machine.summary)
+        print("\(width)×\(height), \(supersampling)×\(supersampling) supersampling, shadow map \(shadowMapSize)²"
+            + "\(filteredShadows ? " filtered" : ""), one core, \(policy.rawValue) policy; PNG: \(report.png)")
+        if let load {
+            print("Load average \(load) on \(report.machine.cores) cores: "
+                + "wall-clock rates suffer when it exceeds about 1; CPU-time rates much less.")
         }
+        printTable(
+            ["task", "geoms", "frames", "raster fps", "(cpu)", "+PNG fps", "(cpu)", "raster ms", "PNG ms", "PNG bytes"],
+            results.map { r in
+                [r.task, "\(r.geoms)+\(r.overlays)", "\(r.frames)",
+                 String(format: "%.0f", r.raster.wallFramesPerSecond), String(format: "%.0f", r.raster.cpuFramesPerSecond),
+                 String(format: "%.0f", r.rasterAndPNG.wallFramesPerSecond),
+                 String(format: "%.0f", r.rasterAndPNG.cpuFramesPerSecond),
+                 String(format: "%.2f", r.rasterCPUMillisecondsPerFrame), String(format: "%.2f", r.pngCPUMillisecondsPerFrame),
+                 "\(r.meanPNGBytes)"]
+            })
     }
 
-    private func measure(_ bench: BenchScene, renderer: Renderer) throws -> SceneResult {
+    private func measure(_ environment: TaskEnvironment, renderer: Renderer) throws -> TaskResult {
+        let appearance = TaskAppearance(environment)
+        let camera = view.camera ?? appearance.camera
+        var actor = Policy(policy, seed: 1)
+        var episode: UInt64 = 0
+        _ = try environment.reset(seed: episode)
         var image = RGBImage(width: width, height: height)
         var raster = Stopwatch(), png = Stopwatch(), pngBytes = 0
         for frame in 0..<(warmUp + frames) {
-            try bench.drive(frame)
-            try bench.world.step()
-            let timed = frame >= warmUp
-            try raster.time(timed) {
-                try renderer.render(bench.scene(), camera: view.camera ?? bench.camera, into: &image)
+            let result = try environment.step(actor.action(for: environment))
+            if result.terminated || result.truncated {
+                episode += 1
+                _ = try environment.reset(seed: episode)
             }
+            let timed = frame >= warmUp
+            try raster.time(timed) { try renderer.render(appearance.scene(environment), camera: camera, into: &image) }
             let bytes = try png.time(timed) { try PNG.encode(image) }
             if timed { pngBytes += bytes.count }
         }
-        if let output { try PNG.write(image, to: "\(output)/bench-\(bench.name).png") }
+        if let output { try PNG.write(image, to: "\(output)/bench-\(environment.taskID).png") }
         let n = Double(frames)
         func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
-        return SceneResult(
-            scene: bench.name, geoms: bench.world.geoms.count, overlays: bench.overlays.count, frames: frames,
+        return TaskResult(
+            task: environment.taskID, geoms: environment.world.geoms.count, overlays: appearance.overlays.count,
+            frames: frames,
             raster: Rate(wallFramesPerSecond: rounded(n / raster.wall), cpuFramesPerSecond: rounded(n / raster.cpu)),
             rasterAndPNG: Rate(wallFramesPerSecond: rounded(n / (raster.wall + png.wall)),
                                cpuFramesPerSecond: rounded(n / (raster.cpu + png.cpu))),
             rasterCPUMillisecondsPerFrame: rounded(1000 * raster.cpu / n),
             pngCPUMillisecondsPerFrame: rounded(1000 * png.cpu / n),
             meanPNGBytes: pngBytes / frames)
-    }
-
-    private func printTable(_ report: Report) {
-        print("Render benchmark: \(report.width)×\(report.height), \(report.supersampling)×\(report.supersampling) supersampling, "
-            + "shadow map \(report.shadowMapSize)²\(report.filteredShadows ? " filtered" : ""), one core")
-        print("Note: \(report.note).")
-        print("PNG: \(report.png).")
-        if let load = report.loadAverage {
-            print("Load average \(load) on \(ProcessInfo.processInfo.activeProcessorCount) cores: "
-                + "wall-clock rates suffer when it exceeds about 1; CPU-time rates much less.")
-        }
-        let header = ["scene", "geoms", "frames", "raster fps", "(cpu)", "+PNG fps", "(cpu)", "raster ms", "PNG ms", "PNG bytes"]
-        var rows = [header]
-        for r in report.scenes {
-            rows.append([
-                r.scene, "\(r.geoms)+\(r.overlays)", "\(r.frames)",
-                String(format: "%.0f", r.raster.wallFramesPerSecond), String(format: "%.0f", r.raster.cpuFramesPerSecond),
-                String(format: "%.0f", r.rasterAndPNG.wallFramesPerSecond),
-                String(format: "%.0f", r.rasterAndPNG.cpuFramesPerSecond),
-                String(format: "%.2f", r.rasterCPUMillisecondsPerFrame), String(format: "%.2f", r.pngCPUMillisecondsPerFrame),
-                "\(r.meanPNGBytes)",
-            ])
-        }
-        let widths = header.indices.map { c in rows.map { $0[c].count }.max()! }
-        for (i, row) in rows.enumerated() {
-            print(zip(row, widths).enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: cell.1 - cell.0.count)
-                return column == 0 ? cell.0 + padding : padding + cell.0
-            }.joined(separator: "  "))
-            if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
-        }
     }
 }
 

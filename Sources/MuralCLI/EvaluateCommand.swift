@@ -5,18 +5,22 @@ import TaskSuite
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a reference policy on a task, with 95 % confidence intervals.",
+        abstract: "Evaluate a policy on a task, with 95 % confidence intervals.",
         discussion: """
             Reports success counted as any step successful, success on the final step (Wilson \
             intervals), the mean first-success step over successful episodes, and the mean return \
-            (t intervals up to 30 samples, normal above).
+            (t intervals up to 30 samples, normal above). `--run RUN_DIR` evaluates the final policy \
+            of a training run on its own task.
             """)
 
-    @Option(help: "Task id (see `mural tasks`).")
-    var task: String
+    @Option(help: "Task id (see `mural tasks`); taken from the run with --run.")
+    var task: String?
 
-    @Option(help: "expert or random.")
-    var policy: PolicyKind = .expert
+    @Option(help: "expert, random, or a training run directory.")
+    var policy: PolicyChoice = .reference(.expert)
+
+    @Option(name: .customLong("run"), help: "A training run directory: evaluates its final policy on its task.")
+    var runDirectory: String?
 
     @Option(help: "Number of episodes.")
     var episodes = 100
@@ -32,12 +36,15 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         guard episodes > 0 else { throw ValidationError("--episodes must be positive") }
+        guard (task == nil) != (runDirectory == nil) else { throw ValidationError("give exactly one of --task and --run") }
     }
 
     func run() throws {
+        let (task, policy) = try resolved()
         let env = try TaskRegistry.located().makeEnvironment(task, reward: reward)
-        let progress = Progress(total: episodes, label: "\(task) \(policy.rawValue)")
-        let report = try Evaluator.evaluate(env, policy: policy, episodes: episodes, seed: seed, progress: progress.update)
+        let progress = Progress(total: episodes, label: "\(task) \(policy)")
+        let report = try Evaluator.evaluate(env, policyName: policy.description, episodes: episodes, seed: seed,
+                                            progress: progress.update, makeActor: policy.makeActor)
         progress.finish()
         if json { return try printJSON(report) }
         func interval(_ e: Estimate, percent: Bool = false) -> String {
@@ -47,7 +54,7 @@ struct EvaluateCommand: ParsableCommand {
             guard e.lower.isFinite else { return "\(f(e.value))\(percent ? " %" : "") (n = \(e.count))" }
             return "\(f(e.value))\(percent ? " %" : "")  [\(f(e.lower)), \(f(e.upper))]  (\(e.method), n = \(e.count))"
         }
-        print("\(task), \(policy.rawValue) policy, \(episodes) episodes, seed \(seed), horizon \(report.horizon)")
+        print("\(task), \(policy) policy, \(episodes) episodes, seed \(seed), horizon \(report.horizon)")
         print("success (any step)    \(interval(report.successAny, percent: true))")
         print("success (final step)  \(interval(report.successFinal, percent: true))")
         print("first success step    \(interval(report.firstSuccessStep))")
@@ -56,8 +63,16 @@ struct EvaluateCommand: ParsableCommand {
     }
 }
 
-extension PolicyKind: ExpressibleByArgument {}
+extension EvaluateCommand {
+    /// The task and policy to evaluate: as given, or from a run directory's configuration.
+    private func resolved() throws -> (String, PolicyChoice) {
+        guard let runDirectory else { return (task!, policy) }
+        return (try ResolvedRun.read(from: runDirectory).training.task, .run(directory: runDirectory))
+    }
+}
+
 extension RewardKind: ExpressibleByArgument {}
+extension PolicyKind: ExpressibleByArgument {}
 
 /// Progress on standard error: a live counter on a terminal, else a line every 10 %.
 final class Progress {

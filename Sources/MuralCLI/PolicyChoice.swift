@@ -24,7 +24,7 @@ enum PolicyChoice: ExpressibleByArgument, CustomStringConvertible {
     }
 
     /// A function from the environment's state to an action, seeded for reproducibility.
-    func makeActor(seed: UInt64) throws -> (TaskEnvironment, [Double]) -> [Double] {
+    func makeActor(seed: UInt64) throws -> Evaluator.Actor {
         switch self {
         case .reference(let kind):
             var policy = Policy(kind, seed: seed)

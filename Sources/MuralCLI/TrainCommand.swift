@@ -58,7 +58,7 @@ struct TrainCommand: ParsableCommand {
         }
         let checkpoint = directory.file(RunDirectory.checkpointFile).path
         directory.removeAbandonedTemporaries(of: RunDirectory.checkpointFile)
-        let rewards = TaskReward(kind, environment: environment)
+        let rewards = { (_: SACAgent) in TaskReward(kind, environment: environment) }
         let loop: TrainingLoop
         if existing && FileManager.default.fileExists(atPath: checkpoint) {
             loop = try TrainingLoop(resumingFrom: checkpoint, configuration: configuration, environment: environment,
@@ -92,6 +92,15 @@ struct ResolvedRun: Codable {
     var mural: String
     var taskVersion: String
     var training: TrainingConfiguration
+
+    /// Reads a run directory's configuration.
+    static func read(from directory: String) throws -> ResolvedRun {
+        let url = RunDirectory(URL(fileURLWithPath: directory)).file(RunDirectory.configurationFile)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
+        do { return try JSONDecoder().decode(ResolvedRun.self, from: data) } catch {
+            throw ExperimentError.invalidFile(path: url.path, reason: "not a Mural run configuration (\(error))")
+        }
+    }
 }
 
 func parseSizes(_ text: String) throws -> [Int] {

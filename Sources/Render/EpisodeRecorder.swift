@@ -1,8 +1,9 @@
 import Foundation
 
-/// Records an episode's frames into a directory: numbered PNG frames, and on `finish()` an
-/// animated GIF and a contact sheet of selected steps. This is what `mural render` needs
-/// around a task's step loop:
+/// Records an episode's frames into a directory: numbered PNG frames (`frame_0000.png`,
+/// `frame_0001.png`, … in recording order), and on `finish()` an animated GIF
+/// (`episode.gif`) and a contact sheet of selected steps (`sheet.png`). This is what
+/// `mural render` needs around a task's step loop:
 ///
 ///     let recorder = try EpisodeRecorder(directory: "out/door", width: 320, height: 240)
 ///     for step in 0..<horizon {
@@ -14,7 +15,7 @@ import Foundation
 public final class EpisodeRecorder {
     public let directory: String
     public let renderer: Renderer
-    /// Write every frame as `frames/step-NNNNN.png` (off to record only the GIF and sheet).
+    /// Write every frame as `frame_NNNN.png` (off to record only the GIF and sheet).
     public var writesFrames = true
     /// Hundredths of a second per GIF frame.
     public var gifFrameDelay = 4
@@ -39,7 +40,7 @@ public final class EpisodeRecorder {
     public func record(_ scene: Scene, camera: Camera, step: Int, success: Bool) throws {
         try renderer.render(scene, camera: camera, into: &image)
         if writesFrames {
-            try PNG.write(image, to: "\(directory)/frames/\(String(format: "step-%05d.png", step))")
+            try PNG.write(image, to: Self.framePath(directory, index: frames.count))
         }
         frames.append(image)
         steps.append((step, success))
@@ -52,15 +53,20 @@ public final class EpisodeRecorder {
         public let frameCount: Int
     }
 
-    /// Writes `episode.gif` and `contact-sheet.png`.
+    /// Writes `episode.gif` and `sheet.png`.
     public func finish() throws -> Output {
         guard !frames.isEmpty else { throw RenderError.invalidArgument("no frames were recorded") }
-        let gif = "\(directory)/episode.gif", sheetPath = "\(directory)/contact-sheet.png"
+        let gif = "\(directory)/episode.gif", sheetPath = "\(directory)/sheet.png"
         try AnimatedGIF.write(frames, to: gif, frameDelay: gifFrameDelay)
         let count = min(contactSheetTiles, frames.count)
         let picks = (0..<count).map { count == 1 ? 0 : $0 * (frames.count - 1) / (count - 1) }
         let tiles = picks.map { ContactSheet.Tile(image: frames[$0], step: steps[$0].step, success: steps[$0].success) }
         try PNG.write(try ContactSheet(font: try BitmapFont.standard()).compose(tiles), to: sheetPath, compression: .small)
         return Output(gif: gif, contactSheet: sheetPath, frameCount: frames.count)
+    }
+
+    /// Where the frame recorded `index`-th (from 0) goes: `frame_0000.png` and onwards.
+    public static func framePath(_ directory: String, index: Int) -> String {
+        "\(directory)/\(String(format: "frame_%04d.png", index))"
     }
 }

@@ -28,9 +28,29 @@ public struct CameraDefinition: Hashable, Sendable {
     public var fovDegrees: Double
 }
 
-/// How renderers draw a task: a camera and an RGB colour (components in [0, 1]) per geom.
+/// A ground plane that renderers draw under a task to catch shadows. Visual only: physics
+/// never sees it, so it can be added to a task that has no floor without changing the task.
+public struct FloorDefinition: Hashable, Sendable {
+    /// The plane's height (z).
+    public var height: Double
+    /// Side of the floor's checker squares, in the task's length unit.
+    public var cellSize: Double
+}
+
+/// A box drawn with a task as scenery (table legs, a door frame). Visual only, like the floor.
+public struct PropDefinition: Hashable, Sendable {
+    public var name: String
+    public var centre: SIMD3<Double>
+    public var size: SIMD3<Double>
+    public var colour: SIMD3<Double>
+}
+
+/// How renderers draw a task: a camera, an RGB colour (components in [0, 1]) per geom, and
+/// optional visual-only scenery (a floor and props).
 public struct RenderDefinition: Hashable, Sendable {
     public var camera: CameraDefinition
+    public var floor: FloorDefinition?
+    public var props: [PropDefinition]
     /// Keys are geom names, or prefixes ending in `*` (e.g. "wall_*") that colour every geom
     /// whose name starts with the prefix. Exact names win over prefixes.
     public var colours: [String: SIMD3<Double>]
@@ -121,18 +141,38 @@ public struct TaskDefinition: Sendable {
         try c.finish()
         guard norm(camera.eye - camera.target) > 0 else { throw c.error("target", "must differ from 'eye'") }
         guard norm(camera.up) > 0 else { throw c.error("up", "must be non-zero") }
+        var floor: FloorDefinition?
+        if r.has("floor") {
+            let f = try r.table("floor")
+            floor = FloorDefinition(height: try f.double("height"), cellSize: try f.positive("cell_size"))
+            try f.finish()
+        }
+        var props: [PropDefinition] = []
+        if r.has("props") {
+            for p in try r.tables("props") {
+                let size = try p.vector3("size")
+                guard size.x > 0, size.y > 0, size.z > 0 else { throw p.error("size", "must be positive, got \(size)") }
+                props.append(PropDefinition(name: try p.string("name"), centre: try p.vector3("centre"), size: size,
+                                            colour: try rgb(p, "colour")))
+                try p.finish()
+            }
+        }
         let colourTable = try r.table("colours")
         var colours: [String: SIMD3<Double>] = [:]
         for key in colourTable.keys {
-            let rgb = try colourTable.vector3(key)
-            guard (0...1).contains(rgb.x), (0...1).contains(rgb.y), (0...1).contains(rgb.z) else {
-                throw colourTable.error(key, "RGB components must be in [0, 1], got \(rgb)")
-            }
-            colours[key] = rgb
+            colours[key] = try rgb(colourTable, key)
         }
         try colourTable.finish()
         try r.finish()
-        return RenderDefinition(camera: camera, colours: colours)
+        return RenderDefinition(camera: camera, floor: floor, props: props, colours: colours)
+    }
+
+    private static func rgb(_ table: YAMLTable, _ key: String) throws -> SIMD3<Double> {
+        let rgb = try table.vector3(key)
+        guard (0...1).contains(rgb.x), (0...1).contains(rgb.y), (0...1).contains(rgb.z) else {
+            throw table.error(key, "RGB components must be in [0, 1], got \(rgb)")
+        }
+        return rgb
     }
 
     /// The world configuration the task's scene is built with.

@@ -15,7 +15,7 @@ final class CyclingBonusReward: RewardSource {
     private let dense: TaskReward
     private(set) var rewardsGiven: UInt64 = 0
 
-    init(environment: TaskEnvironment) { dense = TaskReward(.dense, environment: environment) }
+    init(environment: TaskEnvironment, agent _: SACAgent) { dense = TaskReward(.dense, environment: environment) }
 
     var timing: RewardTiming { .atCollection }
 

@@ -10,22 +10,36 @@ private struct Interrupted: Error {}
 
 @Suite("Checkpoints and resume")
 struct ResumeTests {
-    @Test("a run resumed from a checkpoint ends bit for bit as one never interrupted")
-    func resumeIsExact() throws {
+    /// Reward sources with state: the test's cycling bonus, and VICE (retrained every epoch,
+    /// relabelling every batch through the agent's policy).
+    static func rewardSource(_ name: String) -> (TaskEnvironment, SACAgent) throws -> RewardSource {
+        switch name {
+        case "vice":
+            return { environment, agent in
+                try RewardChoice.vice.makeSource(environment: environment, agent: agent, preset: .fast, exampleCount: 20, seed: 3)
+            }
+        default:
+            return CyclingBonusReward.init
+        }
+    }
+
+    @Test("a run resumed from a checkpoint ends bit for bit as one never interrupted", arguments: ["cycling-bonus", "vice"])
+    func resumeIsExact(reward: String) throws {
         var configuration = smallConfiguration(seed: 3)
+        configuration.reward = reward
         // Checkpoints at 130 and 260 fall mid-episode, mid-epoch and between evaluations.
         configuration.checkpointInterval = 130
         let directory = try temporaryDirectory()
         let checkpoint = directory.appendingPathComponent("checkpoint.bin").path
 
-        let whole = try makeLoop(configuration, rewards: CyclingBonusReward.init)
+        let whole = try makeLoop(configuration, rewards: Self.rewardSource(reward))
         try whole.run { _ in }
 
-        let interrupted = try makeLoop(configuration, rewards: CyclingBonusReward.init)
+        let interrupted = try makeLoop(configuration, rewards: Self.rewardSource(reward))
         #expect(throws: Interrupted.self) {
             try interrupted.run(checkpointPath: checkpoint) { if $0.step == 200 { throw Interrupted() } }
         }
-        let resumed = try makeLoop(configuration, rewards: CyclingBonusReward.init, resumingFrom: checkpoint)
+        let resumed = try makeLoop(configuration, rewards: Self.rewardSource(reward), resumingFrom: checkpoint)
         #expect(resumed.step == 130)
         #expect(resumed.records.map(\.step) == [100], "the record at step 200 came after the checkpoint")
         try resumed.run(checkpointPath: checkpoint) { _ in }
@@ -37,7 +51,7 @@ struct ResumeTests {
         #expect(resumed.records.map(\.step) == [100, 200, 300])
 
         // The checkpoint written after the last step restores the finished state; running it does nothing.
-        let finished = try makeLoop(configuration, rewards: CyclingBonusReward.init, resumingFrom: checkpoint)
+        let finished = try makeLoop(configuration, rewards: Self.rewardSource(reward), resumingFrom: checkpoint)
         try finished.run(checkpointPath: checkpoint) { _ in Issue.record("a finished run evaluated again") }
         #expect(finished.step == 300)
         #expect(try firstDifference(archiveBytes(finished.agent.write), archiveBytes(whole.agent.write)) == nil)

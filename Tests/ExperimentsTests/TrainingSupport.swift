@@ -19,12 +19,13 @@ func smallConfiguration(seed: UInt64, steps: Int = 300) -> TrainingConfiguration
 
 /// A loop for `configuration` on fresh environments, rewarded by `rewards` (the task's dense reward
 /// when nil), continuing the run checkpointed at `checkpoint` when one is given.
-func makeLoop(_ configuration: TrainingConfiguration, rewards: ((TaskEnvironment) -> RewardSource)? = nil,
+func makeLoop(_ configuration: TrainingConfiguration,
+              rewards: ((TaskEnvironment, SACAgent) throws -> RewardSource)? = nil,
               resumingFrom checkpoint: String? = nil) throws -> TrainingLoop {
     let registry = try TaskRegistry.located()
     let environment = try registry.makeEnvironment(configuration.task, reward: .dense)
     let evaluationEnvironment = try registry.makeEnvironment(configuration.task, reward: .dense)
-    let source = rewards?(environment) ?? TaskReward(.dense, environment: environment)
+    let source = { (agent: SACAgent) in try rewards?(environment, agent) ?? TaskReward(.dense, environment: environment) }
     if let checkpoint {
         return try TrainingLoop(resumingFrom: checkpoint, configuration: configuration, environment: environment,
                                 evaluationEnvironment: evaluationEnvironment, rewards: source)

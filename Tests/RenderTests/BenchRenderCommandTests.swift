@@ -4,14 +4,14 @@ import Render
 import Testing
 
 @Suite struct BenchRenderCommandTests {
-    @Test func writesSampleFramesOfBothScenes() throws {
+    @Test func writesASampleFrameOfEveryTask() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mural-bench-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let command = try BenchRenderCommand.parse(
             ["--frames", "1", "--warm-up", "0", "--width", "24", "--height", "18", "--json", "--output", directory])
         try command.run()
-        for scene in ["door", "pusher"] {
-            let image = try PNG.read(from: "\(directory)/bench-\(scene).png")
+        for task in ["maze-zigzag-v1", "maze-spiral-v1", "pusher-v1", "door-v1", "hand-valve-v1"] {
+            let image = try PNG.read(from: "\(directory)/bench-\(task).png")
             #expect(image.width == 24 && image.height == 18)
         }
     }

@@ -23,13 +23,16 @@ import Testing
         let output = try recorder.finish()
         #expect(output.frameCount == 6)
         for step in 0..<6 {
-            #expect(FileManager.default.fileExists(atPath: "\(directory)/frames/step-0000\(step).png"))
+            #expect(FileManager.default.fileExists(atPath: "\(directory)/frame_000\(step).png"))
         }
-        let first = try PNG.read(from: "\(directory)/frames/step-00000.png")
-        let last = try PNG.read(from: "\(directory)/frames/step-00005.png")
+        #expect(EpisodeRecorder.framePath(directory, index: 5) == "\(directory)/frame_0005.png")
+        let first = try PNG.read(from: "\(directory)/frame_0000.png")
+        let last = try PNG.read(from: "\(directory)/frame_0005.png")
         #expect(first != last, "the ball falls between the first and last frame")
         let gif = try #require(FileManager.default.contents(atPath: output.gif))
         #expect(gif.starts(with: Array("GIF89a".utf8)))
+        #expect(output.gif == "\(directory)/episode.gif")
+        #expect(output.contactSheet == "\(directory)/sheet.png")
         let sheet = try PNG.read(from: output.contactSheet)
         #expect(sheet.width > 2 * 32 && sheet.height > 2 * 24, "2×2 tiles with borders and labels")
     }

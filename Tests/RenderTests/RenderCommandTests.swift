@@ -1,0 +1,40 @@
+import Foundation
+@testable import MuralCLI
+import Render
+import Testing
+
+@Suite struct RenderCommandTests {
+    /// A file where the output directory should be: the error names the path, and
+    /// ArgumentParser turns it into a non-zero exit status.
+    @Test func unwritableOutputDirectoryFailsNamingIt() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mural-render-file-\(getpid())").path
+        _ = FileManager.default.createFile(atPath: file, contents: Data([0]))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let output = "\(file)/door"
+        let command = try RenderCommand.parse(["--task", "door-v1", "--out", output, "--width", "8", "--height", "6"])
+        do {
+            try command.run()
+            Issue.record("rendering into \(output) should fail")
+        } catch {
+            #expect(error as? RenderError == .cannotWrite(path: output, reason: "Not a directory"))
+            #expect(RenderCommand.message(for: error).contains(output))
+            #expect(RenderCommand.exitCode(for: error) != .success)
+        }
+    }
+
+    /// Two frames of a tiny image: the files `mural render` promises, named as documented.
+    @Test func writesNumberedFramesSheetAndGIF() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mural-render-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let command = try RenderCommand.parse(
+            ["--task", "pusher-v1", "--policy", "random", "--out", directory, "--width", "16", "--height", "12",
+             "--every", "100"])
+        try command.run()
+        // Steps 0 and 100 (the last) are recorded.
+        for name in ["frame_0000.png", "frame_0001.png", "sheet.png", "episode.gif"] {
+            #expect(FileManager.default.fileExists(atPath: "\(directory)/\(name)"), "\(name) missing")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/frame_0002.png"))
+        #expect(try PNG.read(from: "\(directory)/frame_0000.png").width == 16)
+    }
+}
