@@ -20,6 +20,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Environment steps between checkpoints (one is also written after the last step). A kill
     /// loses at most this much work; each checkpoint costs about one write of the replay buffer.
     public var checkpointInterval: Int = 5000
+    /// Model sizes of learned rewards (`fast` or the paper's).
+    public var rewardPreset = RewardPreset.fast
+    /// Success examples generated for learned rewards (MURAL used 150 + 100 for validation).
+    public var successExamples = 200
     public var sac = SACConfiguration()
 
     public init(task: String, reward: String, steps: Int, seed: UInt64) {
@@ -76,7 +80,7 @@ public final class TrainingLoop {
     public let replay: ReplayBuffer
     let environment: TaskEnvironment
     let evaluationEnvironment: TaskEnvironment
-    let rewards: RewardSource
+    public let rewards: RewardSource
     var progress = TrainingProgress()
 
     public var step: Int { progress.step }

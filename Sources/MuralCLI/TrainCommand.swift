@@ -25,19 +25,22 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
     @Option(help: "Environment steps between checkpoints.") var checkpointInterval: Int = 5000
     @Option(help: "Hidden widths of the SAC networks, comma-separated.") var hidden: String = "256,256"
+    @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 256) or paper.") var rewardPreset: RewardPreset = .fast
+    @Option(help: "Success examples for learned rewards.") var examples: Int = 200
     @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
     @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
 
-    static let rewardNames = RewardKind.allCases.map(\.rawValue)
+    static let rewardNames = RewardChoice.allCases.map(\.rawValue)
 
     func validate() throws {
         if force && resume { throw ValidationError("--force and --resume exclude each other") }
+        guard examples > 0 else { throw ValidationError("--examples must be positive, got \(examples)") }
     }
 
     func run() throws {
-        guard let kind = RewardKind(rawValue: reward) else {
-            throw ValidationError("unknown reward '\(reward)'; valid rewards: \(Self.rewardNames.joined(separator: ", "))")
-        }
+        let choice = try RewardChoice(parsing: reward)
+        // The environments' own reward only feeds the reported returns; learning uses `choice`.
+        let kind: RewardKind = choice == .dense ? .dense : .sparse
         let registry = try TaskRegistry.located()
         let environment = try registry.makeEnvironment(task, reward: kind)
         let evaluationEnvironment = try registry.makeEnvironment(task, reward: kind)
@@ -47,6 +50,8 @@ struct TrainCommand: ParsableCommand {
         configuration.evaluationEpisodes = evaluationEpisodes
         configuration.checkpointInterval = checkpointInterval
         configuration.sac.hiddenSizes = try parseSizes(hidden)
+        configuration.rewardPreset = rewardPreset
+        configuration.successExamples = examples
         try configuration.validate()
 
         let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, training: configuration)
@@ -58,7 +63,10 @@ struct TrainCommand: ParsableCommand {
         }
         let checkpoint = directory.file(RunDirectory.checkpointFile).path
         directory.removeAbandonedTemporaries(of: RunDirectory.checkpointFile)
-        let rewards = { (_: SACAgent) in TaskReward(kind, environment: environment) }
+        let rewards = { (agent: SACAgent) in
+            try choice.makeSource(environment: environment, agent: agent, preset: rewardPreset, exampleCount: examples,
+                                  seed: SeedStream.rewardModel.seed(seed))
+        }
         let loop: TrainingLoop
         if existing && FileManager.default.fileExists(atPath: checkpoint) {
             loop = try TrainingLoop(resumingFrom: checkpoint, configuration: configuration, environment: environment,
@@ -78,6 +86,10 @@ struct TrainCommand: ParsableCommand {
         }
         progress.finish()
         try loop.agent.save(to: directory.file("policy.bin").path)
+        if let learned = loop.rewards as? LearnedReward {
+            try learned.model.save(to: directory.file("reward-model.bin").path)
+            try directory.write(visitedFeatures(loop.replay), to: "visited.npy")
+        }
         try directory.write(canonicalJSON(log.records.last!), to: RunDirectory.completionFile)
         // A complete run is never resumed, and its checkpoint holds the whole replay buffer.
         try? FileManager.default.removeItem(atPath: checkpoint)
@@ -85,6 +97,14 @@ struct TrainCommand: ParsableCommand {
         print("\(task) \(reward) seed \(seed): success \(Int((last.successAny * 100).rounded())) % (any step), "
               + "\(Int((last.successFinal * 100).rounded())) % (final step) after \(steps) steps, \(output)")
     }
+}
+
+/// Classifier features of up to 20 000 replay states, evenly spaced through the buffer, as a
+/// float32 `.npy` matrix (for reward maps).
+func visitedFeatures(_ replay: ReplayBuffer) -> Data {
+    let stride = max(1, (replay.count + 19_999) / 20_000)
+    let rows = Swift.stride(from: 0, to: replay.count, by: stride).map { replay.features(at: $0).map(Double.init) }
+    return NPY.float32Matrix(rows, columns: replay.featureSize)
 }
 
 /// The configuration file of a run: what ran, with which version of Mural and of the task.
@@ -135,3 +155,4 @@ final class ProgressLine {
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+extension RewardPreset: ExpressibleByArgument {}
