@@ -2,6 +2,7 @@ import Agents
 import ArgumentParser
 import Experiments
 import Foundation
+import NeuralNet
 import TaskSuite
 
 struct TrainCommand: ParsableCommand {
@@ -54,7 +55,8 @@ struct TrainCommand: ParsableCommand {
         configuration.successExamples = examples
         try configuration.validate()
 
-        let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, training: configuration)
+        let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, blasCore: BLASRuntime.coreName,
+                                   training: configuration)
         let (directory, existing) = try RunDirectory.prepare(URL(fileURLWithPath: output), configuration: canonicalJSON(resolved),
                                                              mode: force ? .force : resume ? .resume : .fresh)
         if existing && directory.isComplete {
@@ -111,6 +113,9 @@ func visitedFeatures(_ replay: ReplayBuffer) -> Data {
 struct ResolvedRun: Codable {
     var mural: String
     var taskVersion: String
+    /// The OpenBLAS kernel: another kernel rounds differently, so a run resumed under it
+    /// would not continue bit for bit, and is refused as a different configuration.
+    var blasCore: String
     var training: TrainingConfiguration
 
     /// Reads a run directory's configuration.
