@@ -89,23 +89,15 @@ extension SACAgent {
         }
         let policyCount = agent.policyNetwork.parameterCount, criticCount = agent.criticNetwork.parameterCount
         agent.policyParameters = try reader.readScalars("policy parameters", expectedCount: policyCount)
-        agent.policyOptimizer = try readOptimizer(&reader, "policy optimiser", parameterCount: policyCount)
+        agent.policyOptimizer = try Adam<Float>(from: &reader, what: "policy optimiser", parameterCount: policyCount)
         for j in 0..<2 {
             agent.critics[j].parameters = try reader.readScalars("critic \(j + 1) parameters", expectedCount: criticCount)
             agent.critics[j].target = try reader.readScalars("critic \(j + 1) target", expectedCount: criticCount)
-            agent.critics[j].optimizer = try readOptimizer(&reader, "critic \(j + 1) optimiser", parameterCount: criticCount)
+            agent.critics[j].optimizer = try Adam<Float>(from: &reader, what: "critic \(j + 1) optimiser", parameterCount: criticCount)
         }
         agent.logTemperature = try reader.readScalars("log temperature", as: Float.self, expectedCount: 1)[0]
-        agent.temperatureOptimizer = try readOptimizer(&reader, "temperature optimiser", parameterCount: 1)
+        agent.temperatureOptimizer = try Adam<Float>(from: &reader, what: "temperature optimiser", parameterCount: 1)
         agent.generator = try SeededGenerator(from: &reader)
         return agent
-    }
-
-    private static func readOptimizer(_ reader: inout ArchiveReader, _ what: String, parameterCount: Int) throws -> Adam<Float> {
-        let optimizer = try Adam<Float>(from: &reader)
-        guard optimizer.parameterCount == parameterCount else {
-            throw ArchiveError.shapeMismatch(what: what, expected: "[\(parameterCount)]", found: "[\(optimizer.parameterCount)]")
-        }
-        return optimizer
     }
 }

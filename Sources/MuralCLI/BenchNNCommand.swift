@@ -90,9 +90,7 @@ struct BenchNNCommand: ParsableCommand {
             sacWallFractionOfSgemmPeak: (Double(sac.flopsPerUpdate) / updateTime.wall) / (Double(sgemm.flops) / sgemmTime.wall),
             actMicroseconds: actTime.cpu, loadAverage: loadAverage)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             printTable(report)
         }

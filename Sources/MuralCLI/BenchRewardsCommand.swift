@@ -198,9 +198,7 @@ struct BenchRewardsCommand: ParsableCommand {
             viceUpdateMilliseconds: viceSeconds * 1e3,
             viceBatch: viceConfiguration.negativesPerBatch + viceConfiguration.positivesPerBatch)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             printTable(report)
         }

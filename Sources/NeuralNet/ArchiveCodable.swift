@@ -29,6 +29,17 @@ extension MLP: ArchiveCodable {
     }
 }
 
+extension Adam {
+    /// Reads an optimiser for `parameterCount` parameters, failing with a shape mismatch that
+    /// names `what` when the stored moments have another size.
+    public init(from reader: inout ArchiveReader, what: String, parameterCount: Int) throws {
+        try self.init(from: &reader)
+        guard self.parameterCount == parameterCount else {
+            throw ArchiveError.shapeMismatch(what: what, expected: "[\(parameterCount)]", found: "[\(self.parameterCount)]")
+        }
+    }
+}
+
 extension Adam: ArchiveCodable {
     public func write(to writer: inout ArchiveWriter) {
         writer.append(scalars: [learningRate, beta1, beta2, epsilon])

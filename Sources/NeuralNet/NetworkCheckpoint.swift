@@ -37,12 +37,7 @@ public struct NetworkCheckpoint: Equatable, Sendable {
             "parameters", as: Float.self, expectedCount: architecture.parameterCount)
         var optimizer: Adam<Float>?
         if try reader.read("optimiser flag", as: Bool.self) {
-            let adam = try Adam<Float>(from: &reader)
-            guard adam.parameterCount == parameters.count else {
-                throw ArchiveError.shapeMismatch(
-                    what: "Adam moments", expected: "[\(parameters.count)]", found: "[\(adam.parameterCount)]")
-            }
-            optimizer = adam
+            optimizer = try Adam<Float>(from: &reader, what: "Adam moments", parameterCount: parameters.count)
         }
         try reader.finish()
         return NetworkCheckpoint(architecture: architecture, parameters: parameters, optimizer: optimizer)

@@ -332,12 +332,7 @@ public final class MetaNMLRewardModel: RewardModel {
             throw ArchiveError.invalidValue(what: "meta-NML configuration", detail: "\(error)")
         }
         model.parameters = try reader.readScalars("meta-NML parameters", expectedCount: model.network.parameterCount)
-        let optimizer = try Adam<Float>(from: &reader)
-        guard optimizer.parameterCount == model.network.parameterCount else {
-            throw ArchiveError.shapeMismatch(what: "meta-NML Adam moments", expected: "[\(model.network.parameterCount)]",
-                                             found: "[\(optimizer.parameterCount)]")
-        }
-        model.optimizer = optimizer
+        model.optimizer = try Adam<Float>(from: &reader, what: "meta-NML Adam moments", parameterCount: model.network.parameterCount)
         model.generator = try SeededGenerator(from: &reader)
         if try reader.read("finetuning flag", as: Bool.self) {
             let inputs: [Float] = try reader.readScalars("finetuning inputs")

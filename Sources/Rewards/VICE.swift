@@ -217,12 +217,7 @@ public final class VICERewardModel: RewardModel {
             throw ArchiveError.invalidValue(what: "VICE configuration", detail: "\(error)")
         }
         model.parameters = try reader.readScalars("VICE parameters", expectedCount: model.network.parameterCount)
-        let optimizer = try Adam<Float>(from: &reader)
-        guard optimizer.parameterCount == model.network.parameterCount else {
-            throw ArchiveError.shapeMismatch(what: "VICE Adam moments", expected: "[\(model.network.parameterCount)]",
-                                             found: "[\(optimizer.parameterCount)]")
-        }
-        model.optimizer = optimizer
+        model.optimizer = try Adam<Float>(from: &reader, what: "VICE Adam moments", parameterCount: model.network.parameterCount)
         model.generator = try SeededGenerator(from: &reader)
         try reader.finish()
         model.updatesCompleted = header[1]
