@@ -195,6 +195,7 @@ public struct RewardMap {
         let plotLeft = 14 + font.width(of: "-4", scale: scale) + 8
         let barLabelWidth = font.width(of: "-00.00", scale: scale)
         let size = min(height - plotTop - legendHeight - textHeight - 16, width - plotLeft - 24 - 20 - 8 - barLabelWidth - 8)
+        precondition(size > 0, "a \(width)×\(height) image leaves no room for the map")
         let extent = plane.extent
         let span = max(extent.upper.x - extent.lower.x, extent.upper.y - extent.lower.y)
         // Pixel (column, row) of a point of the plane, y up; and back, at pixel centres.

@@ -52,21 +52,22 @@ struct RewardMapCommand: ParsableCommand {
 
     func run() throws {
         let registry = try TaskRegistry.located()
-        let subject: RewardMapSubject, environment: TaskEnvironment
+        let subject: RewardMapSubject, plane: MazePlane
         if let runDirectory {
-            (subject, environment) = try RewardMapSubject.run(directory: runDirectory, registry: registry)
-            if let task, task != subject.taskID {
-                throw ValidationError("--task \(task) differs from the run's task \(subject.taskID)")
+            let (loaded, environment) = try RewardMapSubject.run(directory: runDirectory, registry: registry)
+            if let task, task != loaded.taskID {
+                throw ValidationError("--task \(task) differs from the run's task \(loaded.taskID)")
             }
-            if let reward, reward != subject.reward.rawValue {
-                throw ValidationError("--reward \(reward) differs from the run's reward \(subject.reward.rawValue)")
+            if let reward, reward != loaded.reward.rawValue {
+                throw ValidationError("--reward \(reward) differs from the run's reward \(loaded.reward.rawValue)")
             }
+            (subject, plane) = (loaded, try MazePlane(environment))
         } else {
             let choice = try RewardChoice(parsing: reward!)
             try RewardMapSubject.checkMappable(choice)
-            environment = try registry.makeEnvironment(task!)
+            let environment = try registry.makeEnvironment(task!)
             // Checked before training, which can take a while.
-            _ = try MazePlane(environment)
+            plane = try MazePlane(environment)
             let states = try RewardMapSubject.readStates(negatives!, environment: environment)
             // Short enough for the map's subtitle; the example count is in the printed summary.
             let settings = choice == .metanml ? "\(preset) preset, " : choice == .vice ? "\(viceSteps) steps, " : ""
@@ -75,7 +76,7 @@ struct RewardMapCommand: ParsableCommand {
                 source: "\((negatives! as NSString).lastPathComponent), \(settings)seed \(seed)",
                 preset: RewardPreset(rawValue: preset)!, viceSteps: viceSteps, exampleCount: examples, seed: seed)
         }
-        let image = try subject.render(plane: try MazePlane(environment), resolution: resolution, font: try BitmapFont.standard())
+        let image = try subject.render(plane: plane, resolution: resolution, font: try BitmapFont.standard())
         try PNG.write(image, to: output, compression: .small)
         let positives = runDirectory == nil ? ", \(examples) success examples" : ""
         print("\(output): \(subject.taskID) \(subject.reward.rawValue) reward over \(resolution)×\(resolution) cells, "

@@ -60,7 +60,7 @@ enum RewardMapFixture {
         ]
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: "\(directory)/config.json"))
         try model.save(to: "\(directory)/\(RewardMapSubject.runModelFile)")
-        try writeNPY(visited, to: "\(directory)/\(RewardMapSubject.runVisitedFile)")
+        try writeNPY(visited, columns: model.featureDimension, to: "\(directory)/\(RewardMapSubject.runVisitedFile)")
     }
 }
 
@@ -209,15 +209,23 @@ struct RewardMapTests {
             ["--task", task, "--reward", reward, "--negatives", file] + out
         }
 
-        // A run whose model is not the reward its configuration names, and one without a model.
-        let mismatched = "\(directory)/mismatched", modelless = "\(directory)/modelless"
-        for run in [mismatched, modelless] { try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true) }
-        let environment = try Fixture.registry.makeEnvironment("maze-zigzag-v1")
-        try Fixture.makeRun(in: mismatched, reward: "metanml",
-                            model: try #require(try RewardChoice.count.makeModel(environment: environment, preset: .fast, seed: 0)))
-        try Fixture.makeRun(in: modelless, reward: "count",
-                            model: try #require(try RewardChoice.count.makeModel(environment: environment, preset: .fast, seed: 0)))
+        // Runs: a good one, one whose model is not the reward its configuration names, one
+        // without a model, and one on a door.
+        let good = "\(directory)/good", mismatched = "\(directory)/mismatched", modelless = "\(directory)/modelless"
+        let door = "\(directory)/door"
+        for run in [good, mismatched, modelless, door] {
+            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        }
+        func countModel(_ task: String) throws -> RewardModel {
+            try #require(try RewardChoice.count.makeModel(environment: try Fixture.registry.makeEnvironment(task), preset: .fast, seed: 0))
+        }
+        try Fixture.makeRun(in: good, reward: "count", model: try countModel("maze-zigzag-v1"))
+        try Fixture.makeRun(in: mismatched, reward: "metanml", model: try countModel("maze-zigzag-v1"))
+        try Fixture.makeRun(in: modelless, reward: "count", model: try countModel("maze-zigzag-v1"))
         try FileManager.default.removeItem(atPath: "\(modelless)/\(RewardMapSubject.runModelFile)")
+        let doorModel = try countModel("door-v1")
+        try Fixture.makeRun(in: door, task: "door-v1", reward: "count", model: doorModel,
+                            visited: [Array(repeating: 0, count: doorModel.featureDimension)])
 
         let cases: [([String], String)] = [
             (fromNegatives("door-v1", "metanml"), "'door-v1' is a door task"),
@@ -231,6 +239,9 @@ struct RewardMapTests {
             (["--run", "\(directory)/none"] + out, "\(directory)/none/config.json does not exist"),
             (["--run", modelless] + out, "modelless/reward-model.bin does not exist"),
             (["--run", mismatched] + out, "holds a 'count' model, but config.json says the run learned 'metanml'"),
+            (["--run", door] + out, "'door-v1' is a door task"),
+            (["--run", good, "--task", "maze-spiral-v1"] + out, "--task maze-spiral-v1 differs from the run's task maze-zigzag-v1"),
+            (["--run", good, "--reward", "vice"] + out, "--reward vice differs from the run's reward count"),
             (["--run", negatives, "--negatives", negatives] + out, "exactly one of --run RUN_DIR and --negatives"),
             (["--negatives", negatives] + out, "--negatives needs --task and --reward"),
             (fromNegatives("maze-zigzag-v1", "metanml") + ["--preset", "huge"], "unknown preset 'huge'"),
