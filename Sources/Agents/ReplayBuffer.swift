@@ -13,21 +13,21 @@ public final class ReplayBuffer {
     public let actionSize: Int
     /// Width of the classifier feature vector stored with each transition (0 if unused).
     public let featureSize: Int
-    public private(set) var count = 0
+    public internal(set) var count = 0
     /// Slot the next transition goes to.
-    public private(set) var nextIndex = 0
+    public internal(set) var nextIndex = 0
 
-    private var observations: [Float]
-    private var actions: [Float]
-    private var nextObservations: [Float]
+    var observations: [Float]
+    var actions: [Float]
+    var nextObservations: [Float]
     /// 1 where the transition ended the episode in a true terminal state, else 0. MURAL's tasks only end
     /// on time limits, which are not terminal: the critic keeps bootstrapping through them.
-    private var terminals: [Float]
+    var terminals: [Float]
     /// 1 where the episode was cut by its time limit after this transition, else 0. Kept for loops and
     /// logging; the critic ignores it and bootstraps through time limits, as MURAL does.
-    private var timeLimits: [Float]
-    private var features: [Float]
-    private var rewards: [Float]
+    var timeLimits: [Float]
+    var features: [Float]
+    var rewards: [Float]
 
     public init(capacity: Int, observationSize: Int, actionSize: Int, featureSize: Int = 0) {
         precondition(capacity > 0 && observationSize > 0 && actionSize > 0 && featureSize >= 0,

@@ -9,7 +9,26 @@ extension SACAgent {
 
     public func save(to path: String) throws {
         var writer = ArchiveWriter(magic: Self.checkpointMagic, version: Self.checkpointVersion)
-        let configurationJSON = try JSONEncoder().encode(configuration)
+        try write(to: &writer)
+        try writer.write(to: path)
+    }
+
+    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` on a foreign, newer, truncated or
+    /// internally inconsistent file.
+    public static func load(from path: String) throws -> SACAgent {
+        var reader = try ArchiveReader(contentsOf: path, magic: checkpointMagic, supportedVersion: checkpointVersion)
+        let agent = try read(from: &reader)
+        try reader.finish()
+        return agent
+    }
+
+    /// Appends the agent's fields to an archive, so that larger checkpoints (a training run's) can nest it.
+    public func write(to writer: inout ArchiveWriter) throws {
+        // Sorted keys: JSONEncoder's default key order changes from process to process, and equal
+        // agents must give equal bytes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let configurationJSON = try encoder.encode(configuration)
         writer.append(string: String(decoding: configurationJSON, as: UTF8.self))
         writer.append(integers: [observationSize, actionSize, updateCount])
         policyNetwork.write(to: &writer)
@@ -24,13 +43,30 @@ extension SACAgent {
         writer.append(scalars: [logTemperature])
         temperatureOptimizer.write(to: &writer)
         generator.write(to: &writer)
-        try writer.write(to: path)
     }
 
-    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` on a foreign, newer, truncated or
-    /// internally inconsistent file.
-    public static func load(from path: String) throws -> SACAgent {
-        var reader = try ArchiveReader(contentsOf: path, magic: checkpointMagic, supportedVersion: checkpointVersion)
+    /// Overwrites this agent's state with what `write(to:)` stored from an agent of the same
+    /// configuration and sizes. In place, because reward models hold the agent (VICE's log π).
+    public func restore(from reader: inout ArchiveReader) throws {
+        let stored = try Self.read(from: &reader)
+        guard stored.configuration == configuration, stored.observationSize == observationSize,
+              stored.actionSize == actionSize else {
+            throw ArchiveError.shapeMismatch(
+                what: "agent (observation size, action size, configuration)",
+                expected: "\(observationSize), \(actionSize), \(configuration)",
+                found: "\(stored.observationSize), \(stored.actionSize), \(stored.configuration)")
+        }
+        policyParameters = stored.policyParameters
+        policyOptimizer = stored.policyOptimizer
+        critics = stored.critics
+        logTemperature = stored.logTemperature
+        temperatureOptimizer = stored.temperatureOptimizer
+        generator = stored.generator
+        updateCount = stored.updateCount
+    }
+
+    /// Reads the fields `write(to:)` appended.
+    public static func read(from reader: inout ArchiveReader) throws -> SACAgent {
         let configurationJSON = try reader.readString("configuration")
         let configuration: SACConfiguration
         do {
@@ -62,7 +98,6 @@ extension SACAgent {
         agent.logTemperature = try reader.readScalars("log temperature", as: Float.self, expectedCount: 1)[0]
         agent.temperatureOptimizer = try readOptimizer(&reader, "temperature optimiser", parameterCount: 1)
         agent.generator = try SeededGenerator(from: &reader)
-        try reader.finish()
         return agent
     }
 

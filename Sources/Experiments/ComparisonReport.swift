@@ -124,11 +124,13 @@ public struct ComparisonReport {
         document.paragraphs += preamble
         document.paragraphs.append("Final success is the fraction of deterministic evaluation episodes that succeeded at any "
             + "step (and on the final step), at the last evaluation of each run; it is given as mean ± standard deviation over "
-            + "seeds with a 95 % Student-t interval. The best mean per task is in bold. Numbers are in cells.csv and summary.csv.")
+            + "seeds with a 95 % Student-t interval. The best mean per task is in bold (none when all are equal). Numbers are in cells.csv and summary.csv.")
         for task in tasks {
             var section = ReportDocument.Section(heading: task)
             let taskRows = rows.filter { $0.task == task }
-            let best = taskRows.map { Statistics.mean($0.successAny).value }.filter { !$0.isNaN }.max()
+            let means = taskRows.map { Statistics.mean($0.successAny).value }.filter { !$0.isNaN }
+            // Mark a best value only where the rewards differ.
+            let best = means.max().flatMap { $0 > means.min()! ? $0 : nil }
             section.table.header = ["reward", "seeds", "success (any step)", "95 % CI", "success (final step)", "wall time per cell"]
             for row in taskRows {
                 let any = Statistics.mean(row.successAny), final = Statistics.mean(row.successFinal)

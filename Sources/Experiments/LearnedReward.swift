@@ -6,7 +6,7 @@ import Rewards
 /// each transition reaches, and learns at the end of every epoch from the task's success
 /// examples (positives) against states drawn uniformly from the replay buffer (negatives).
 public final class LearnedReward: RewardSource {
-    public let model: RewardModel
+    public internal(set) var model: RewardModel
     private let positives: FeatureMatrix
     private let positiveObservations: FeatureMatrix
     private let agent: SACAgent

@@ -16,6 +16,11 @@ public final class MetricsLog {
 
     public func append(_ record: TrainingRecord) throws {
         records.append(record)
+        try write()
+    }
+
+    /// Rewrites both files from `records` (on resume, this drops rows written after the checkpoint).
+    public func write() throws {
         try directory.write(Data(csv().utf8), to: MetricsLog.csvFile)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

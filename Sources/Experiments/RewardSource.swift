@@ -9,8 +9,8 @@ public enum RewardTiming: String, Sendable, Codable {
     case perBatch
 }
 
-/// Supplies the rewards SAC learns from: any function from transitions to rewards, plus a hook
-/// at the end of every epoch where learned models retrain.
+/// Supplies the rewards SAC learns from: any function from transitions to rewards, a hook at the
+/// end of every epoch where learned models retrain, and its state for run checkpoints.
 public protocol RewardSource: AnyObject {
     var timing: RewardTiming { get }
     /// The reward for a transition that reached `observation` (whose classifier features and
@@ -21,6 +21,12 @@ public protocol RewardSource: AnyObject {
     func relabel(_ batch: ReplayBatch)
     /// Called after every epoch of environment steps, with the replay buffer (the negatives).
     func endEpoch(_ epoch: Int, replay: ReplayBuffer) throws
+    /// Everything `restore(from:)` needs for a resumed run to continue bit for bit (a learned
+    /// model's parameters, optimiser, generator, counts), in the source's own format. Training
+    /// checkpoints store the bytes as they are; a source without state returns none.
+    func checkpointData() throws -> [UInt8]
+    /// Restores what `checkpointData()` returned, into a source built with the same configuration.
+    func restore(from checkpointData: [UInt8]) throws
 }
 
 /// The task's own reference reward: the sparse success indicator or the dense oracle.
@@ -42,4 +48,13 @@ public final class TaskReward: RewardSource {
     public func relabel(_ batch: ReplayBatch) {}
 
     public func endEpoch(_ epoch: Int, replay: ReplayBuffer) {}
+
+    public func checkpointData() -> [UInt8] { [] }
+
+    public func restore(from checkpointData: [UInt8]) throws {
+        guard checkpointData.isEmpty else {
+            throw ExperimentError.invalidValue(
+                "the task's \(kind.rawValue) reward keeps no state, but its checkpoint holds \(checkpointData.count) bytes")
+        }
+    }
 }

@@ -17,6 +17,8 @@ public struct RunDirectory: Sendable {
     public static let configurationFile = "config.json"
     /// Written last, when the run has finished; its presence marks a complete run.
     public static let completionFile = "final.json"
+    /// The latest checkpoint of an unfinished run (see `TrainingLoop+Checkpoint.swift`).
+    public static let checkpointFile = "checkpoint.bin"
 
     public let url: URL
 
@@ -80,6 +82,15 @@ public struct RunDirectory: Sendable {
             try data.write(to: target, options: .atomic)
         } catch {
             throw ExperimentError.unwritableDirectory(path: target.path, reason: RunDirectory.reason(error))
+        }
+    }
+
+    /// Deletes the temporary files that atomic writes of `name` abandoned when killed before their
+    /// rename (`ArchiveWriter` writes `name.tmp-PID`); a checkpoint's can be as large as the replay buffer.
+    public func removeAbandonedTemporaries(of name: String) {
+        let manager = FileManager.default
+        for entry in (try? manager.contentsOfDirectory(atPath: url.path)) ?? [] where entry.hasPrefix(name + ".tmp-") {
+            try? manager.removeItem(at: file(entry))
         }
     }
 

@@ -17,6 +17,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var evaluationInterval: Int = 1000
     /// Deterministic-policy episodes per evaluation (MURAL used 3; more gives tighter numbers).
     public var evaluationEpisodes: Int = 10
+    /// Environment steps between checkpoints (one is also written after the last step). A kill
+    /// loses at most this much work; each checkpoint costs about one write of the replay buffer.
+    public var checkpointInterval: Int = 5000
+    /// Model sizes of learned rewards (`fast` or the paper's).
+    public var rewardPreset = RewardPreset.fast
+    /// Success examples generated for learned rewards (MURAL used 150 + 100 for validation).
+    public var successExamples = 200
     public var sac = SACConfiguration()
 
     public init(task: String, reward: String, steps: Int, seed: UInt64) {
@@ -34,6 +41,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try positive(epochLength, "epoch length")
         try positive(evaluationInterval, "evaluation interval")
         try positive(evaluationEpisodes, "evaluation episodes")
+        try positive(checkpointInterval, "checkpoint interval")
         try positive(sac.batchSize, "SAC batch size")
         guard !sac.hiddenSizes.isEmpty, sac.hiddenSizes.allSatisfy({ $0 > 0 }) else {
             throw ExperimentError.invalidValue("SAC hidden sizes must be positive, got \(sac.hiddenSizes)")
@@ -63,24 +71,21 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
 }
 
 /// Soft Actor-Critic on a task with a pluggable reward source: warm-up with random actions,
-/// collect, update, retrain the reward source every epoch, and evaluate the deterministic
-/// policy every `evaluationInterval` steps on a fixed set of evaluation seeds.
+/// collect, update, retrain the reward source every epoch, evaluate the deterministic policy
+/// every `evaluationInterval` steps on a fixed set of evaluation seeds, and checkpoint every
+/// `checkpointInterval` steps (see `TrainingLoop+Checkpoint.swift`).
 public final class TrainingLoop {
     public let configuration: TrainingConfiguration
     public let agent: SACAgent
     public let replay: ReplayBuffer
     let environment: TaskEnvironment
     let evaluationEnvironment: TaskEnvironment
-    let rewards: RewardSource
+    public let rewards: RewardSource
+    var progress = TrainingProgress()
 
-    public private(set) var step = 0
-    private var episode = 0
-    private var observation: [Double] = []
-    private var episodeSucceeded = false
-    // Statistics since the last record.
-    private var rewardSum = 0.0, rewardCount = 0
-    private var finishedEpisodes = 0, successfulEpisodes = 0
-    private var criticLossSum = 0.0, temperatureSum = 0.0, updates = 0
+    public var step: Int { progress.step }
+    /// Every evaluation so far, including those made before the run was resumed.
+    public var records: [TrainingRecord] { progress.records }
 
     /// `rewards` builds the reward source for the loop's agent (VICE's reward needs its policy).
     public init(configuration: TrainingConfiguration, environment: TaskEnvironment, evaluationEnvironment: TaskEnvironment,
@@ -97,10 +102,17 @@ public final class TrainingLoop {
         self.rewards = try rewards(agent)
     }
 
-    /// Runs to `configuration.steps`, calling `onRecord` after every evaluation.
-    public func run(onRecord: (TrainingRecord) throws -> Void) throws {
-        let clock = ContinuousClock.now
-        if observation.isEmpty { try beginEpisode() }
+    /// Runs to `configuration.steps`, calling `onRecord` after every evaluation. With a
+    /// `checkpointPath`, writes a checkpoint there every `checkpointInterval` steps and after the
+    /// last one, after that step's evaluation.
+    public func run(checkpointPath: String? = nil, onRecord: (TrainingRecord) throws -> Void) throws {
+        let start = ContinuousClock.now
+        let earlierWallSeconds = progress.wallSeconds
+        func wallSeconds() -> Double {
+            let elapsed = ContinuousClock.now - start
+            return earlierWallSeconds + Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+        if progress.observation.isEmpty { try beginEpisode() }
         while step < configuration.steps {
             try collectOneStep()
             if agent.isReadyToUpdate(replay: replay) {
@@ -110,41 +122,46 @@ public final class TrainingLoop {
                 try rewards.endEpoch(step / configuration.epochLength - 1, replay: replay)
             }
             if step % configuration.evaluationInterval == 0 || step == configuration.steps {
-                let elapsed = ContinuousClock.now - clock
-                try onRecord(try record(wallSeconds: Double(elapsed.components.seconds)
-                                        + Double(elapsed.components.attoseconds) * 1e-18))
+                let record = try evaluate(wallSeconds: wallSeconds())
+                progress.records.append(record)
+                try onRecord(record)
+            }
+            if let checkpointPath, step % configuration.checkpointInterval == 0 || step == configuration.steps {
+                progress.wallSeconds = wallSeconds()
+                try saveCheckpoint(to: checkpointPath)
             }
         }
     }
 
     private func beginEpisode() throws {
-        observation = try environment.reset(seed: SeedStream.trainingEpisodes.seed(configuration.seed, index: UInt64(episode)))
-        episodeSucceeded = false
+        progress.observation = try environment.reset(
+            seed: SeedStream.trainingEpisodes.seed(configuration.seed, index: UInt64(progress.episode)))
+        progress.episodeSucceeded = false
     }
 
     private func collectOneStep() throws {
-        let state = observation.map(Float.init)
+        let state = progress.observation.map(Float.init)
         let action = agent.explorationAction(observation: state, environmentStep: step)
         let result = try environment.step(action.map(Double.init))
         let features = environment.classifierFeatures(result.observation).map(Float.init)
         var reward: Float = 0
         if rewards.timing == .atCollection {
             reward = try rewards.reward(reaching: result.observation, features: features, success: result.info.success)
-            rewardSum += Double(reward)
-            rewardCount += 1
+            progress.sinceRecord.rewardSum += Double(reward)
+            progress.sinceRecord.rewardCount += 1
         }
         // Time limits are not terminal states: the critic keeps bootstrapping through them.
         replay.append(observation: state, action: action, nextObservation: result.observation.map(Float.init),
                       terminal: result.terminated, timeLimit: result.truncated, features: features, reward: reward)
-        step += 1
-        episodeSucceeded = episodeSucceeded || result.info.success
+        progress.step += 1
+        progress.episodeSucceeded = progress.episodeSucceeded || result.info.success
         if result.terminated || result.truncated {
-            finishedEpisodes += 1
-            if episodeSucceeded { successfulEpisodes += 1 }
-            episode += 1
+            progress.sinceRecord.finishedEpisodes += 1
+            if progress.episodeSucceeded { progress.sinceRecord.successfulEpisodes += 1 }
+            progress.episode += 1
             try beginEpisode()
         } else {
-            observation = result.observation
+            progress.observation = result.observation
         }
     }
 
@@ -157,17 +174,18 @@ public final class TrainingLoop {
                 source.relabel(batch)
                 batchMean = batch.rewards.reduce(0.0) { $0 + Double($1) } / Double(batch.size)
             }
-            rewardSum += batchMean
-            rewardCount += 1
+            progress.sinceRecord.rewardSum += batchMean
+            progress.sinceRecord.rewardCount += 1
         } else {
             statistics = agent.update(from: replay)
         }
-        criticLossSum += Double(statistics.criticLoss)
-        temperatureSum += Double(statistics.temperature)
-        updates += 1
+        progress.sinceRecord.criticLossSum += Double(statistics.criticLoss)
+        progress.sinceRecord.temperatureSum += Double(statistics.temperature)
+        progress.sinceRecord.updates += 1
     }
 
-    private func record(wallSeconds: Double) throws -> TrainingRecord {
+    /// Evaluates the deterministic policy and summarises training since the last record.
+    private func evaluate(wallSeconds: Double) throws -> TrainingRecord {
         var successAny = 0, successFinal = 0
         var metrics: [String: Double] = [:]
         for j in 0..<configuration.evaluationEpisodes {
@@ -188,17 +206,15 @@ public final class TrainingLoop {
             }
         }
         let n = Double(configuration.evaluationEpisodes)
-        defer {
-            rewardSum = 0; rewardCount = 0; finishedEpisodes = 0; successfulEpisodes = 0
-            criticLossSum = 0; temperatureSum = 0; updates = 0
-        }
+        let s = progress.sinceRecord
+        progress.sinceRecord = TrainingProgress.Statistics()
         return TrainingRecord(
-            step: step, epoch: step / configuration.epochLength, wallSeconds: wallSeconds, trainingEpisodes: episode,
-            successAny: Double(successAny) / n, successFinal: Double(successFinal) / n,
+            step: step, epoch: step / configuration.epochLength, wallSeconds: wallSeconds,
+            trainingEpisodes: progress.episode, successAny: Double(successAny) / n, successFinal: Double(successFinal) / n,
             finalMetrics: metrics.mapValues { $0 / n },
-            meanTrainingReward: rewardCount > 0 ? rewardSum / Double(rewardCount) : .nan,
-            trainingSuccess: finishedEpisodes > 0 ? Double(successfulEpisodes) / Double(finishedEpisodes) : .nan,
-            criticLoss: updates > 0 ? criticLossSum / Double(updates) : .nan,
-            temperature: updates > 0 ? temperatureSum / Double(updates) : .nan)
+            meanTrainingReward: s.rewardCount > 0 ? s.rewardSum / Double(s.rewardCount) : .nan,
+            trainingSuccess: s.finishedEpisodes > 0 ? Double(s.successfulEpisodes) / Double(s.finishedEpisodes) : .nan,
+            criticLoss: s.updates > 0 ? s.criticLossSum / Double(s.updates) : .nan,
+            temperature: s.updates > 0 ? s.temperatureSum / Double(s.updates) : .nan)
     }
 }

@@ -22,6 +22,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Environment steps between evaluations.") var evaluationInterval: Int = 1000
     @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
     @Option(help: "Hidden widths of the SAC networks.") var hidden: String = "256,256"
+    @Option(help: "Learned-reward model sizes: fast or paper.") var rewardPreset: RewardPreset = .fast
 
     func validate() throws {
         guard seeds > 0 else { throw ValidationError("--seeds must be positive, got \(seeds)") }
@@ -34,9 +35,7 @@ struct CompareCommand: ParsableCommand {
         let taskList = list(tasks)
         for task in taskList { _ = try registry.definition(task) }
         let rewardList = list(rewards)
-        for reward in rewardList where !TrainCommand.rewardNames.contains(reward) {
-            throw ValidationError("unknown reward '\(reward)'; valid rewards: \(TrainCommand.rewardNames.joined(separator: ", "))")
-        }
+        for reward in rewardList { _ = try RewardChoice(parsing: reward) }
         _ = try parseSizes(hidden)
         let directory = URL(fileURLWithPath: output)
         try RunDirectory.ensureWritable(directory)
@@ -44,7 +43,8 @@ struct CompareCommand: ParsableCommand {
         let grid = ComparisonGrid(
             tasks: taskList, rewards: rewardList, seeds: (0..<UInt64(seeds)).map { $0 }, directory: directory,
             trainArguments: ["--steps", String(steps), "--evaluation-interval", String(evaluationInterval),
-                             "--evaluation-episodes", String(evaluationEpisodes), "--hidden", hidden])
+                             "--evaluation-episodes", String(evaluationEpisodes), "--hidden", hidden,
+                             "--reward-preset", rewardPreset.rawValue])
         let results = try grid.run(executable: try currentExecutable(), jobs: jobs) { message in
             FileHandle.standardError.write(Data("mural compare: \(message)\n".utf8))
         }
@@ -52,7 +52,7 @@ struct CompareCommand: ParsableCommand {
         report.preamble = [
             "mural \(MuralVersion.string); \(taskList.count) task(s) × \(rewardList.count) reward(s) × \(seeds) seed(s), "
                 + "\(steps) environment steps per run, evaluated every \(evaluationInterval) steps on \(evaluationEpisodes) episodes; "
-                + "SAC hidden sizes \(hidden).",
+                + "SAC hidden sizes \(hidden), learned rewards at the \(rewardPreset.rawValue) preset.",
         ]
         try report.write()
         let failed = results.filter { $0.status == .failed }.count

@@ -23,8 +23,7 @@ struct RewardMapCommand: ParsableCommand {
     @Option(help: "Reward to map: \(RewardMapSubject.mappableRewards.map(\.rawValue).joined(separator: ", ")).") var reward: String?
     @Option(name: .customLong("run"), help: "A finished training run directory.") var runDirectory: String?
     @Option(help: "A .npy file of negatives (float32, N×2 ball positions), instead of --run.") var negatives: String?
-    // A string, not RewardPreset: the preset's argument conformance belongs to `mural train`.
-    @Option(help: "meta-NML settings with --negatives: fast (H = 256) or paper (H = 2048).") var preset = RewardPreset.fast.rawValue
+    @Option(help: "meta-NML settings with --negatives: fast (H = 256) or paper (H = 2048).") var preset: RewardPreset = .fast
     @Option(help: "Success examples (positives) generated with --negatives.") var examples = 200
     @Option(help: "Adam steps of VICE's classifier with --negatives.") var viceSteps = 1000
     @Option(help: "Seed of the examples and the model with --negatives.") var seed: UInt64 = 0
@@ -42,9 +41,6 @@ struct RewardMapCommand: ParsableCommand {
         }
         if negatives != nil {
             guard task != nil, reward != nil else { throw ValidationError("--negatives needs --task and --reward") }
-        }
-        guard RewardPreset(rawValue: preset) != nil else {
-            throw ValidationError("unknown preset '\(preset)'; valid presets: \(RewardPreset.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard examples > 0, viceSteps > 0 else { throw ValidationError("--examples and --vice-steps must be positive") }
         guard (2...1000).contains(resolution) else { throw ValidationError("--resolution must be in 2...1000, got \(resolution)") }
@@ -70,11 +66,11 @@ struct RewardMapCommand: ParsableCommand {
             plane = try MazePlane(environment)
             let states = try RewardMapSubject.readStates(negatives!, environment: environment)
             // Short enough for the map's subtitle; the example count is in the printed summary.
-            let settings = choice == .metanml ? "\(preset) preset, " : choice == .vice ? "\(viceSteps) steps, " : ""
+            let settings = choice == .metanml ? "\(preset.rawValue) preset, " : choice == .vice ? "\(viceSteps) steps, " : ""
             subject = try RewardMapSubject.trained(
                 environment: environment, reward: choice, negatives: states,
                 source: "\((negatives! as NSString).lastPathComponent), \(settings)seed \(seed)",
-                preset: RewardPreset(rawValue: preset)!, viceSteps: viceSteps, exampleCount: examples, seed: seed)
+                preset: preset, viceSteps: viceSteps, exampleCount: examples, seed: seed)
         }
         let image = try subject.render(plane: plane, resolution: resolution, font: try BitmapFont.standard())
         try PNG.write(image, to: output, compression: .small)

@@ -2,6 +2,7 @@ import Agents
 import ArgumentParser
 import Experiments
 import Foundation
+import NeuralNet
 import TaskSuite
 
 struct TrainCommand: ParsableCommand {
@@ -10,8 +11,10 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train SAC on a task with a chosen reward.",
         discussion: """
             Writes RUN_DIR/config.json (the resolved configuration), metrics.csv and metrics.jsonl \
-            (one row per evaluation), policy.bin (the final agent) and final.json (the last \
-            evaluation), each atomically.
+            (one row per evaluation), checkpoint.bin (the whole training state, every \
+            --checkpoint-interval steps), policy.bin (the final agent) and final.json (the last \
+            evaluation), each atomically. --resume continues from checkpoint.bin exactly as if the \
+            run had never stopped; the checkpoint is deleted once the run is complete.
             """)
 
     @Option(help: "Task id (see `mural tasks`).") var task: String
@@ -21,20 +24,24 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Run directory.") var output: String
     @Option(help: "Environment steps between evaluations.") var evaluationInterval: Int = 1000
     @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
+    @Option(help: "Environment steps between checkpoints.") var checkpointInterval: Int = 5000
     @Option(help: "Hidden widths of the SAC networks, comma-separated.") var hidden: String = "256,256"
+    @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 256) or paper.") var rewardPreset: RewardPreset = .fast
+    @Option(help: "Success examples for learned rewards.") var examples: Int = 200
     @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
     @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
 
-    static let rewardNames = RewardKind.allCases.map(\.rawValue)
+    static let rewardNames = RewardChoice.allCases.map(\.rawValue)
 
     func validate() throws {
         if force && resume { throw ValidationError("--force and --resume exclude each other") }
+        guard examples > 0 else { throw ValidationError("--examples must be positive, got \(examples)") }
     }
 
     func run() throws {
-        guard let kind = RewardKind(rawValue: reward) else {
-            throw ValidationError("unknown reward '\(reward)'; valid rewards: \(Self.rewardNames.joined(separator: ", "))")
-        }
+        let choice = try RewardChoice(parsing: reward)
+        // The environments' own reward only feeds the reported returns; learning uses `choice`.
+        let kind: RewardKind = choice == .dense ? .dense : .sparse
         let registry = try TaskRegistry.located()
         let environment = try registry.makeEnvironment(task, reward: kind)
         let evaluationEnvironment = try registry.makeEnvironment(task, reward: kind)
@@ -42,39 +49,73 @@ struct TrainCommand: ParsableCommand {
         var configuration = TrainingConfiguration(task: task, reward: reward, steps: steps, seed: seed)
         configuration.evaluationInterval = evaluationInterval
         configuration.evaluationEpisodes = evaluationEpisodes
+        configuration.checkpointInterval = checkpointInterval
         configuration.sac.hiddenSizes = try parseSizes(hidden)
+        configuration.rewardPreset = rewardPreset
+        configuration.successExamples = examples
         try configuration.validate()
 
-        let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, training: configuration)
+        let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, blasCore: BLASRuntime.coreName,
+                                   training: configuration)
         let (directory, existing) = try RunDirectory.prepare(URL(fileURLWithPath: output), configuration: canonicalJSON(resolved),
                                                              mode: force ? .force : resume ? .resume : .fresh)
         if existing && directory.isComplete {
             print("\(output) already holds this finished run; nothing to do (pass --force to run it again)")
             return
         }
-        // Runs keep no checkpoints yet, so an unfinished run restarts from its first step.
-        let loop = try TrainingLoop(configuration: configuration, environment: environment,
-                                    evaluationEnvironment: evaluationEnvironment,
-                                    rewards: { _ in TaskReward(kind, environment: environment) })
-        let log = MetricsLog(directory: directory)
-        let progress = ProgressLine()
-        try loop.run { record in
+        let checkpoint = directory.file(RunDirectory.checkpointFile).path
+        directory.removeAbandonedTemporaries(of: RunDirectory.checkpointFile)
+        let rewards = { (agent: SACAgent) in
+            try choice.makeSource(environment: environment, agent: agent, preset: rewardPreset, exampleCount: examples,
+                                  seed: SeedStream.rewardModel.seed(seed))
+        }
+        let loop: TrainingLoop
+        if existing && FileManager.default.fileExists(atPath: checkpoint) {
+            loop = try TrainingLoop(resumingFrom: checkpoint, configuration: configuration, environment: environment,
+                                    evaluationEnvironment: evaluationEnvironment, rewards: rewards)
+            FileHandle.standardError.write(Data("resuming \(output) from its checkpoint at step \(loop.step)\n".utf8))
+        } else {
+            loop = try TrainingLoop(configuration: configuration, environment: environment,
+                                    evaluationEnvironment: evaluationEnvironment, rewards: rewards)
+        }
+        // Rows an interrupted process wrote after its last checkpoint are dropped; the loop makes them again.
+        let log = MetricsLog(directory: directory, records: loop.records)
+        try log.write()
+        let progress = ProgressLine(startStep: loop.step)
+        try loop.run(checkpointPath: checkpoint) { record in
             try log.append(record)
             progress.show(record, of: steps)
         }
         progress.finish()
         try loop.agent.save(to: directory.file("policy.bin").path)
+        if let learned = loop.rewards as? LearnedReward {
+            try learned.model.save(to: directory.file("reward-model.bin").path)
+            try directory.write(visitedFeatures(loop.replay), to: "visited.npy")
+        }
         try directory.write(canonicalJSON(log.records.last!), to: RunDirectory.completionFile)
+        // A complete run is never resumed, and its checkpoint holds the whole replay buffer.
+        try? FileManager.default.removeItem(atPath: checkpoint)
         let last = log.records.last!
         print("\(task) \(reward) seed \(seed): success \(Int((last.successAny * 100).rounded())) % (any step), "
               + "\(Int((last.successFinal * 100).rounded())) % (final step) after \(steps) steps, \(output)")
     }
 }
 
+/// Classifier features of up to 20 000 replay states, evenly spaced through the buffer, as a
+/// float32 `.npy` matrix (for reward maps).
+func visitedFeatures(_ replay: ReplayBuffer) -> Data {
+    let stride = max(1, (replay.count + 19_999) / 20_000)
+    let rows = Swift.stride(from: 0, to: replay.count, by: stride).map { replay.features(at: $0).map(Double.init) }
+    return NPY.float32Matrix(rows, columns: replay.featureSize)
+}
+
 /// The configuration file of a run: what ran, with which version of Mural and of the task.
 struct ResolvedRun: Codable {
     var mural: String
     var taskVersion: String
+    /// The OpenBLAS kernel: another kernel rounds differently, so a run resumed under it
+    /// would not continue bit for bit, and is refused as a different configuration.
+    var blasCore: String
     var training: TrainingConfiguration
 
     /// Reads a run directory's configuration.
@@ -99,11 +140,15 @@ func parseSizes(_ text: String) throws -> [Int] {
 final class ProgressLine {
     private let start = ContinuousClock.now
     private let interactive = isatty(2) != 0
+    /// The step this process started from (a resumed run's checkpoint), for the rate.
+    private let startStep: Int
+
+    init(startStep: Int) { self.startStep = startStep }
 
     func show(_ record: TrainingRecord, of total: Int) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let rate = Double(record.step) / max(seconds, 1e-9)
+        let rate = Double(record.step - startStep) / max(seconds, 1e-9)
         let eta = Double(total - record.step) / max(rate, 1e-9)
         let line = String(format: "step %d/%d  %.0f steps/s  ETA %.0f s  eval success %.0f %% (any) %.0f %% (final)",
                           record.step, total, rate, eta, record.successAny * 100, record.successFinal * 100)
@@ -115,3 +160,4 @@ final class ProgressLine {
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+extension RewardPreset: ExpressibleByArgument {}

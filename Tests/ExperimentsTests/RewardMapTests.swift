@@ -49,16 +49,13 @@ enum RewardMapFixture {
         try NPY.float32Matrix(rows, columns: columns).write(to: URL(fileURLWithPath: path))
     }
 
-    /// A training run directory as `mural train` leaves it: config.json, reward-model.bin, visited.npy.
+    /// A training run directory as `mural train` leaves it (config.json, reward-model.bin,
+    /// visited.npy), with any model and states.
     static func makeRun(in directory: String, task: String = "maze-zigzag-v1", reward: String, model: RewardModel,
                         visited: [[Double]] = corridorNegatives) throws {
         let configuration = TrainingConfiguration(task: task, reward: reward, steps: 1000, seed: 7)
-        // As `mural train` writes it: the whole training configuration under "training".
-        let object: [String: Any] = [
-            "mural": "test", "taskVersion": task,
-            "training": try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)),
-        ]
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: "\(directory)/config.json"))
+        let resolved = ResolvedRun(mural: "test", taskVersion: task, blasCore: "test", training: configuration)
+        try canonicalJSON(resolved).write(to: URL(fileURLWithPath: "\(directory)/config.json"))
         try model.save(to: "\(directory)/\(RewardMapSubject.runModelFile)")
         try writeNPY(visited, columns: model.featureDimension, to: "\(directory)/\(RewardMapSubject.runVisitedFile)")
     }
@@ -167,20 +164,22 @@ struct RewardMapTests {
         #expect(try subject.model.rewards(features: probe, successes: nil) == trained.model.rewards(features: probe, successes: nil))
     }
 
-    /// `mural reward-map --run`: the PNG is written, and the same run gives the same bytes.
-    @Test func commandMapsARun() throws {
+    /// `mural train` then `mural reward-map --run`: the PNG is written, and the same run gives
+    /// the same bytes.
+    @Test func commandMapsATrainingRun() throws {
         let directory = try Fixture.scratchDirectory("command-run")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let environment = try Fixture.registry.makeEnvironment("maze-spiral-v1")
-        let model = try #require(try RewardChoice.count.makeModel(environment: environment, preset: .fast, seed: 0))
-        try model.observe(features: try Fixture.features(Fixture.corridorNegatives))
-        try Fixture.makeRun(in: directory, task: "maze-spiral-v1", reward: "count", model: model)
-        let arguments = ["--run", directory, "--resolution", "20", "--out", "\(directory)/map.png"]
+        let run = "\(directory)/run"
+        try TrainCommand.parse(["--task", "maze-spiral-v1", "--reward", "count", "--steps", "200", "--evaluation-interval", "200",
+                                "--evaluation-episodes", "1", "--hidden", "8,8", "--out", run]).run()
+        let arguments = ["--run", run, "--resolution", "20", "--out", "\(directory)/map.png"]
         try RewardMapCommand.parse(arguments).run()
         let first = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/map.png"))
         try RewardMapCommand.parse(arguments + ["--task", "maze-spiral-v1", "--reward", "count"]).run()
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/map.png")) == first)
         #expect(try PNG.read(from: "\(directory)/map.png").width == 640)
+        let (subject, _) = try RewardMapSubject.run(directory: run, registry: Fixture.registry)
+        #expect(subject.states.rows == 200 && subject.reward == .count)
     }
 
     @Test func commandMapsNegatives() throws {
@@ -244,7 +243,7 @@ struct RewardMapTests {
             (["--run", good, "--reward", "vice"] + out, "--reward vice differs from the run's reward count"),
             (["--run", negatives, "--negatives", negatives] + out, "exactly one of --run RUN_DIR and --negatives"),
             (["--negatives", negatives] + out, "--negatives needs --task and --reward"),
-            (fromNegatives("maze-zigzag-v1", "metanml") + ["--preset", "huge"], "unknown preset 'huge'"),
+            (fromNegatives("maze-zigzag-v1", "metanml") + ["--preset", "huge"], "The value 'huge' is invalid for '--preset <preset>'"),
         ]
         for (arguments, expected) in cases {
             do {

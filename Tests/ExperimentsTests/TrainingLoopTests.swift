@@ -7,20 +7,10 @@ import Testing
 @Suite("Training loop")
 struct TrainingLoopTests {
     func smallRun(seed: UInt64, steps: Int = 300) throws -> (TrainingLoop, [TrainingRecord]) {
-        let registry = try TaskRegistry.located()
-        let environment = try registry.makeEnvironment("maze-zigzag-v1", reward: .dense)
-        var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: "dense", steps: steps, seed: seed)
-        configuration.evaluationInterval = 100
-        configuration.evaluationEpisodes = 2
-        configuration.epochLength = 100
-        configuration.sac.hiddenSizes = [16, 16]
-        configuration.sac.batchSize = 32
-        configuration.sac.warmUpSteps = 100
-        let loop = try TrainingLoop(configuration: configuration, environment: environment,
-                                    evaluationEnvironment: try registry.makeEnvironment("maze-zigzag-v1", reward: .dense),
-                                    rewards: { _ in TaskReward(.dense, environment: environment) })
+        let loop = try makeLoop(smallConfiguration(seed: seed, steps: steps))
         var records: [TrainingRecord] = []
         try loop.run { records.append($0) }
+        #expect(try comparable(loop.records) == comparable(records), "the loop keeps the records it reports")
         return (loop, records)
     }
 
