@@ -58,8 +58,9 @@ public struct RewardMapSubject {
         exampleCount: Int = 200, seed: UInt64
     ) throws -> RewardMapSubject {
         try checkMappable(reward)
-        guard viceSteps > 0, exampleCount > 0 else {
-            throw ExperimentError.invalidValue("VICE steps and the example count must be positive, got \(viceSteps) and \(exampleCount)")
+        guard viceSteps > 0, exampleCount > 0, negatives.rows > 0 else {
+            throw ExperimentError.invalidValue(
+                "VICE steps, the example count and the negatives must be positive, got \(viceSteps), \(exampleCount) and \(negatives.rows)")
         }
         var vice = VICERewardModel.Configuration.vice
         vice.loss = .binaryCrossEntropy
