@@ -31,7 +31,7 @@ public struct MazePlane {
         let id = environment.taskID
         guard environment.definition.family == .maze else {
             throw ExperimentError.invalidValue(
-                "reward maps are drawn over a maze's plane; '\(id)' is a \(environment.definition.family.rawValue) task")
+                "reward maps are drawn over a maze's plane; '\(id)' is a \(environment.definition.family.rawValue) task, not a maze")
         }
         let features = environment.classifierFeatureSpec, observations = environment.observationSpec
         guard features.count == 2, let fx = features.names.firstIndex(of: "ball_x"), let fy = features.names.firstIndex(of: "ball_y"),

@@ -21,14 +21,14 @@ struct RewardMapCommand: ParsableCommand {
 
     @Option(help: "Maze task id: \(RewardMapCommand.mazeTaskList).") var task: String?
     @Option(help: "Reward to map: \(RewardMapSubject.mappableRewards.map(\.rawValue).joined(separator: ", ")).") var reward: String?
-    @Option(name: .customLong("run"), help: "A finished training run directory.") var runDirectory: String?
-    @Option(help: "A .npy file of negatives (float32, N×2 ball positions), instead of --run.") var negatives: String?
+    @Option(name: .customLong("run"), help: ArgumentHelp("A finished training run directory.", valueName: "run-dir")) var runDirectory: String?
+    @Option(help: ArgumentHelp("A .npy file of negatives (float32, N×2 ball positions), instead of --run.", valueName: "file.npy")) var negatives: String?
     @Option(help: "meta-NML settings with --negatives: fast (H = 256) or paper (H = 2048).") var preset: RewardPreset = .fast
     @Option(help: "Success examples (positives) generated with --negatives.") var examples = 200
     @Option(help: "Adam steps of VICE's classifier with --negatives.") var viceSteps = 1000
     @Option(help: "Seed of the examples and the model with --negatives.") var seed: UInt64 = 0
     @Option(help: "Grid cells per side of the arena.") var resolution = 160
-    @Option(name: .customLong("out"), help: "Output PNG file.") var output: String
+    @Option(name: .customLong("out"), help: ArgumentHelp("Output PNG file.", valueName: "map.png")) var output: String
 
     static var mazeTaskList: String {
         let ids = (try? TaskRegistry.located())?.definitions.filter { $0.family == .maze }.map(\.id)
