@@ -39,27 +39,8 @@ extension RewardChoice {
     public func makeSource(
         environment: TaskEnvironment, agent: SACAgent, preset: RewardPreset, exampleCount: Int, seed: UInt64
     ) throws -> RewardSource {
-        let featureDimension = environment.classifierFeatureSpec.count
-        let model: RewardModel
-        switch self {
-        case .dense:
+        guard let model = try makeModel(environment: environment, preset: preset, seed: seed) else {
             return TaskReward(.dense, environment: environment)
-        case .sparse:
-            model = try SparseRewardModel(featureDimension: featureDimension)
-        case .count:
-            let spec = environment.classifierFeatureSpec
-            // Unbounded features (a puck that may leave the table) get a 2 m span; states
-            // beyond the grid fall into its edge cells.
-            model = try CountBonusRewardModel(configuration: .init(
-                lowerBounds: spec.lower.map { Float($0.isFinite ? $0 : -1) },
-                upperBounds: spec.upper.map { Float($0.isFinite ? $0 : 1) }))
-        case .vice:
-            model = try VICERewardModel(featureDimension: featureDimension, configuration: .vice, seed: seed)
-        case .metanml:
-            let family = RewardChoice.metaNMLFamily(environment.definition.family)
-            model = try MetaNMLRewardModel(
-                featureDimension: featureDimension,
-                configuration: preset == .paper ? .paper(family) : .fast(family), seed: seed)
         }
         let generationEnvironment = try TaskRegistry.makeEnvironment(environment.definition)
         let examples = try ExampleGenerator.generate(generationEnvironment, count: exampleCount, seed: seed, strategy: .teleport)
@@ -68,6 +49,36 @@ extension RewardChoice {
             positives: try FeatureMatrix(examples.features.map { $0.map(Float.init) }),
             positiveObservations: try FeatureMatrix(examples.observations.map { $0.map(Float.init) }),
             agent: agent)
+    }
+
+    /// The reward model for `environment`'s classifier features, or nil for `dense`, which
+    /// learns nothing. `vice` and `metaNML` replace the default configurations (VICE's
+    /// reference settings; meta-NML's for the task family and `preset`).
+    public func makeModel(
+        environment: TaskEnvironment, preset: RewardPreset, seed: UInt64,
+        vice: VICERewardModel.Configuration = .vice, metaNML: MetaNMLRewardModel.Configuration? = nil
+    ) throws -> RewardModel? {
+        let featureDimension = environment.classifierFeatureSpec.count
+        switch self {
+        case .dense:
+            return nil
+        case .sparse:
+            return try SparseRewardModel(featureDimension: featureDimension)
+        case .count:
+            let spec = environment.classifierFeatureSpec
+            // Unbounded features (a puck that may leave the table) get a 2 m span; states
+            // beyond the grid fall into its edge cells.
+            return try CountBonusRewardModel(configuration: .init(
+                lowerBounds: spec.lower.map { Float($0.isFinite ? $0 : -1) },
+                upperBounds: spec.upper.map { Float($0.isFinite ? $0 : 1) }))
+        case .vice:
+            return try VICERewardModel(featureDimension: featureDimension, configuration: vice, seed: seed)
+        case .metanml:
+            let family = RewardChoice.metaNMLFamily(environment.definition.family)
+            return try MetaNMLRewardModel(
+                featureDimension: featureDimension,
+                configuration: metaNML ?? (preset == .paper ? .paper(family) : .fast(family)), seed: seed)
+        }
     }
 
     /// The reference's meta-NML settings by task family; the hand, which the reference does

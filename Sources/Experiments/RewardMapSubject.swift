@@ -1,0 +1,137 @@
+import Foundation
+import NeuralNet
+import Render
+import Rewards
+import TaskSuite
+
+/// What a reward map shows: a learned reward model of a maze task and the states it learned
+/// from, either a finished training run's or one trained here on a file of negatives.
+public struct RewardMapSubject {
+    public var taskID: String
+    public var reward: RewardChoice
+    public var model: RewardModel
+    /// The states behind the model, as classifier features: a run's visited states, or the negatives.
+    public var states: FeatureMatrix
+    /// What `states` are, for the legend.
+    public var statesLabel: String
+    /// Where the model comes from, for the subtitle.
+    public var source: String
+
+    /// The rewards a map can show: the learned ones (sparse is flat, dense is not learned).
+    public static let mappableRewards: [RewardChoice] = [.metanml, .vice, .count]
+    /// Files of a training run directory that a map reads.
+    public static let runModelFile = "reward-model.bin"
+    public static let runVisitedFile = "visited.npy"
+
+    /// Fails with the list of mappable rewards unless `reward` is one.
+    public static func checkMappable(_ reward: RewardChoice) throws {
+        guard mappableRewards.contains(reward) else {
+            throw ExperimentError.invalidValue(
+                "reward '\(reward.rawValue)' has no learned model to map; reward maps show "
+                    + mappableRewards.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    /// Reads a `.npy` file of states (float32, N × feature width) for `environment`'s classifier.
+    public static func readStates(_ path: String, environment: TaskEnvironment) throws -> FeatureMatrix {
+        let matrix = try NPY.readFloat32Matrix(from: path)
+        let names = environment.classifierFeatureSpec.names
+        guard matrix.columns == names.count else {
+            throw ExperimentError.invalidFile(
+                path: path, reason: "has \(matrix.columns) columns; \(environment.taskID)'s classifier features are "
+                    + "(\(names.joined(separator: ", "))), one column each")
+        }
+        guard matrix.rows > 0 else { throw ExperimentError.invalidFile(path: path, reason: "holds no states (shape (0, \(matrix.columns)))") }
+        if let bad = matrix.values.firstIndex(where: { !$0.isFinite }) {
+            throw ExperimentError.invalidFile(path: path, reason: "row \(bad / matrix.columns) holds a non-finite value (\(matrix.values[bad]))")
+        }
+        return try FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values)
+    }
+
+    /// Trains `reward`'s model for `environment` on `exampleCount` generated success examples
+    /// (positives) against `negatives`, for one update: meta-NML's first update runs its initial
+    /// meta-epochs; VICE, with the binary cross-entropy loss (no policy exists), takes
+    /// `viceSteps` Adam steps; the count bonus observes the negatives. Seeded throughout.
+    public static func trained(
+        environment: TaskEnvironment, reward: RewardChoice, negatives: FeatureMatrix, source: String,
+        preset: RewardPreset = .fast, metaNML: MetaNMLRewardModel.Configuration? = nil, viceSteps: Int = 1000,
+        exampleCount: Int = 200, seed: UInt64
+    ) throws -> RewardMapSubject {
+        try checkMappable(reward)
+        guard viceSteps > 0, exampleCount > 0, negatives.rows > 0 else {
+            throw ExperimentError.invalidValue(
+                "VICE steps, the example count and the negatives must be positive, got \(viceSteps), \(exampleCount) and \(negatives.rows)")
+        }
+        var vice = VICERewardModel.Configuration.vice
+        vice.loss = .binaryCrossEntropy
+        vice.initialUpdates = viceSteps
+        guard let model = try reward.makeModel(environment: environment, preset: preset, seed: SeedStream.rewardModel.seed(seed),
+                                               vice: vice, metaNML: metaNML) else {
+            throw ExperimentError.invalidValue("reward '\(reward.rawValue)' has no model")
+        }
+        let examples = try ExampleGenerator.generate(
+            try TaskRegistry.makeEnvironment(environment.definition), count: exampleCount, seed: seed, strategy: .teleport)
+        try model.observe(features: negatives)
+        try model.update(epoch: 0, data: RewardTrainingData(
+            positives: try FeatureMatrix(examples.features.map { $0.map(Float.init) }),
+            sampleNegatives: { count, generator in
+                NegativeSample(features: negatives.gathering((0..<count).map { _ in Int.random(in: 0..<negatives.rows, using: &generator) }))
+            }))
+        return RewardMapSubject(taskID: environment.taskID, reward: reward, model: model, states: negatives,
+                                statesLabel: "negatives", source: source)
+    }
+
+    /// The final reward model of the training run in `directory` and the states it visited:
+    /// `config.json` (task at `training.task`, reward at `training.reward`), `reward-model.bin`
+    /// and `visited.npy`.
+    public static func run(directory: String, registry: TaskRegistry) throws -> (RewardMapSubject, TaskEnvironment) {
+        let run = RunDirectory(URL(fileURLWithPath: directory))
+        let configurationPath = run.file(RunDirectory.configurationFile).path
+        guard let data = FileManager.default.contents(atPath: configurationPath) else {
+            throw ExperimentError.missingFile(path: configurationPath)
+        }
+        let training: RunConfiguration.Training
+        do { training = try JSONDecoder().decode(RunConfiguration.self, from: data).training } catch {
+            throw ExperimentError.invalidFile(path: configurationPath, reason: "not a Mural run configuration (\(error))")
+        }
+        let reward = try RewardChoice(parsing: training.reward)
+        try checkMappable(reward)
+        let environment = try registry.makeEnvironment(training.task)
+
+        let modelPath = run.file(runModelFile).path
+        guard FileManager.default.fileExists(atPath: modelPath) else { throw ExperimentError.missingFile(path: modelPath) }
+        let model: RewardModel
+        do { model = try RewardCheckpoint.load(from: modelPath) } catch {
+            throw ExperimentError.invalidFile(path: modelPath, reason: "not a reward model checkpoint (\(error))")
+        }
+        let kind = type(of: model).kind
+        guard kind == reward.rawValue else {
+            throw ExperimentError.invalidFile(
+                path: modelPath, reason: "holds a '\(kind)' model, but \(RunDirectory.configurationFile) says the run learned '\(reward.rawValue)'")
+        }
+        guard model.featureDimension == environment.classifierFeatureSpec.count else {
+            throw ExperimentError.invalidFile(
+                path: modelPath, reason: "takes \(model.featureDimension) features, \(environment.taskID) has \(environment.classifierFeatureSpec.count)")
+        }
+        let states = try readStates(run.file(runVisitedFile).path, environment: environment)
+        let subject = RewardMapSubject(taskID: environment.taskID, reward: reward, model: model, states: states,
+                                       statesLabel: "visited states", source: "run \(directory)")
+        return (subject, environment)
+    }
+
+    /// The part of a run's `config.json` a map needs.
+    private struct RunConfiguration: Decodable {
+        struct Training: Decodable {
+            var task: String
+            var reward: String
+        }
+        var training: Training
+    }
+
+    /// Draws the map of this subject over `plane` (which must be the subject's task).
+    public func render(plane: MazePlane, resolution: Int = 160, font: BitmapFont) throws -> RGBImage {
+        let grid = try RewardGrid(model: model, plane: plane, resolution: resolution)
+        let map = RewardMap(title: "\(taskID)  \(reward.rawValue) reward", subtitle: source, dotsLabel: statesLabel)
+        return map.render(grid, plane: plane, dots: plane.points(of: states), font: font)
+    }
+}
