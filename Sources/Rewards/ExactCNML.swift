@@ -284,9 +284,8 @@ public final class ExactCNMLRewardModel: RewardModel {
         guard header.count == 2, header[0] > 0, header[1] >= 0 else {
             throw ArchiveError.invalidValue(what: "CNML header", detail: "\(header)")
         }
-        let model: ExactCNMLRewardModel
-        do { model = try ExactCNMLRewardModel(featureDimension: header[0], configuration: configuration, seed: 0) } catch {
-            throw ArchiveError.invalidValue(what: "CNML configuration", detail: "\(error)")
+        let model = try RewardCheckpoint.rebuild("CNML") {
+            try ExactCNMLRewardModel(featureDimension: header[0], configuration: configuration, seed: 0)
         }
         model.parameters = try reader.readScalars("CNML parameters", expectedCount: model.network.parameterCount)
         model.generator = try SeededGenerator(from: &reader)

@@ -323,13 +323,9 @@ public final class MetaNMLRewardModel: RewardModel {
     public static func load(from path: String) throws -> MetaNMLRewardModel {
         var reader = try RewardCheckpoint.open(path, expecting: kind)
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "meta-NML configuration", from: &reader)
-        let header = try reader.readIntegers("meta-NML header")
-        guard header.count == 3, header[0] > 0, header[1] >= 0, header[2] >= 0 else {
-            throw ArchiveError.invalidValue(what: "meta-NML header", detail: "\(header)")
-        }
-        let model: MetaNMLRewardModel
-        do { model = try MetaNMLRewardModel(featureDimension: header[0], configuration: configuration, seed: 0) } catch {
-            throw ArchiveError.invalidValue(what: "meta-NML configuration", detail: "\(error)")
+        let header = try RewardCheckpoint.readHeader("meta-NML", from: &reader)
+        let model = try RewardCheckpoint.rebuild("meta-NML") {
+            try MetaNMLRewardModel(featureDimension: header.featureDimension, configuration: configuration, seed: 0)
         }
         model.parameters = try reader.readScalars("meta-NML parameters", expectedCount: model.network.parameterCount)
         model.optimizer = try Adam<Float>(from: &reader, what: "meta-NML Adam moments", parameterCount: model.network.parameterCount)
@@ -337,14 +333,14 @@ public final class MetaNMLRewardModel: RewardModel {
         if try reader.read("finetuning flag", as: Bool.self) {
             let inputs: [Float] = try reader.readScalars("finetuning inputs")
             let labels: [Float] = try reader.readScalars("finetuning labels")
-            guard inputs.count == labels.count * header[0], labels.count >= configuration.pointsPerTask - 1 else {
-                throw ArchiveError.shapeMismatch(what: "finetuning set", expected: "\(labels.count)×\(header[0])", found: "\(inputs.count) values")
+            guard inputs.count == labels.count * header.featureDimension, labels.count >= configuration.pointsPerTask - 1 else {
+                throw ArchiveError.shapeMismatch(what: "finetuning set", expected: "\(labels.count)×\(header.featureDimension)", found: "\(inputs.count) values")
             }
-            model.finetuning = WeightedPoints(inputs: inputs, labels: labels, dimension: header[0])
+            model.finetuning = WeightedPoints(inputs: inputs, labels: labels, dimension: header.featureDimension)
         }
         try reader.finish()
-        model.updatesCompleted = header[1]
-        model.metaStepsCompleted = header[2]
+        model.updatesCompleted = header.first
+        model.metaStepsCompleted = header.second
         return model
     }
 }

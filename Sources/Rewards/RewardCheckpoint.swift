@@ -50,6 +50,24 @@ public enum RewardCheckpoint {
         }
     }
 
+    /// Reads the header learned models write after their configuration: the feature dimension
+    /// and two progress counters, checked for sense.
+    static func readHeader(_ what: String, from reader: inout ArchiveReader) throws -> (featureDimension: Int, first: Int, second: Int) {
+        let header = try reader.readIntegers("\(what) header")
+        guard header.count == 3, header[0] > 0, header[1] >= 0, header[2] >= 0 else {
+            throw ArchiveError.invalidValue(what: "\(what) header", detail: "\(header)")
+        }
+        return (header[0], header[1], header[2])
+    }
+
+    /// Builds the model a checkpoint describes, reporting a configuration the model refuses as a
+    /// damaged checkpoint.
+    static func rebuild<Model>(_ what: String, _ make: () throws -> Model) throws -> Model {
+        do { return try make() } catch {
+            throw ArchiveError.invalidValue(what: "\(what) configuration", detail: "\(error)")
+        }
+    }
+
     static func appendJSON<T: Encodable>(_ value: T, to writer: inout ArchiveWriter) throws {
         writer.append(string: String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
     }

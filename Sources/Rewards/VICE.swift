@@ -208,20 +208,16 @@ public final class VICERewardModel: RewardModel {
     public static func load(from path: String) throws -> VICERewardModel {
         var reader = try RewardCheckpoint.open(path, expecting: kind)
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "VICE configuration", from: &reader)
-        let header = try reader.readIntegers("VICE header")
-        guard header.count == 3, header[0] > 0, header[1] >= 0, header[2] >= 0 else {
-            throw ArchiveError.invalidValue(what: "VICE header", detail: "\(header)")
-        }
-        let model: VICERewardModel
-        do { model = try VICERewardModel(featureDimension: header[0], configuration: configuration, seed: 0) } catch {
-            throw ArchiveError.invalidValue(what: "VICE configuration", detail: "\(error)")
+        let header = try RewardCheckpoint.readHeader("VICE", from: &reader)
+        let model = try RewardCheckpoint.rebuild("VICE") {
+            try VICERewardModel(featureDimension: header.featureDimension, configuration: configuration, seed: 0)
         }
         model.parameters = try reader.readScalars("VICE parameters", expectedCount: model.network.parameterCount)
         model.optimizer = try Adam<Float>(from: &reader, what: "VICE Adam moments", parameterCount: model.network.parameterCount)
         model.generator = try SeededGenerator(from: &reader)
         try reader.finish()
-        model.updatesCompleted = header[1]
-        model.gradientSteps = header[2]
+        model.updatesCompleted = header.first
+        model.gradientSteps = header.second
         return model
     }
 }
