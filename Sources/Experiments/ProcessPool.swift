@@ -74,7 +74,7 @@ public struct ProcessPool {
                 let elapsed = ContinuousClock.now - start
                 let outcome = Outcome(
                     index: index, status: ProcessPool.exitStatus(status),
-                    wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                    wallSeconds: elapsed.inSeconds)
                 outcomes[index] = outcome
                 onFinish(outcome)
             }

@@ -110,7 +110,7 @@ public final class TrainingLoop {
         let earlierWallSeconds = progress.wallSeconds
         func wallSeconds() -> Double {
             let elapsed = ContinuousClock.now - start
-            return earlierWallSeconds + Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            return earlierWallSeconds + elapsed.inSeconds
         }
         if progress.observation.isEmpty { try beginEpisode() }
         while step < configuration.steps {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import COpenBLAS
+import Experiments
 import Foundation
 import Physics
 
@@ -66,5 +67,5 @@ func measure(_ work: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
     try work()
     let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return elapsed.inSeconds
 }

@@ -78,7 +78,7 @@ extension PolicyKind: ExpressibleByArgument {}
 final class Progress {
     let total: Int
     let label: String
-    private let interactive = isatty(STDERR_FILENO) != 0
+    private let line = StatusLine()
     private var lastDecile = 0
 
     init(total: Int, label: String) {
@@ -87,12 +87,22 @@ final class Progress {
     }
 
     func update(_ done: Int) {
-        if interactive {
-            FileHandle.standardError.write(Data("\r\(label): \(done)/\(total)".utf8))
-        } else if total >= 20, done * 10 / total > lastDecile {
-            lastDecile = done * 10 / total
-            FileHandle.standardError.write(Data("\(label): \(done)/\(total)\n".utf8))
-        }
+        let decile = done * 10 / total
+        guard line.interactive || (total >= 20 && decile > lastDecile) else { return }
+        lastDecile = decile
+        line.show("\(label): \(done)/\(total)")
+    }
+
+    func finish() { line.finish() }
+}
+
+/// A status line on standard error: redrawn in place on a terminal, one line per update
+/// otherwise (logs, CI).
+struct StatusLine {
+    let interactive = isatty(STDERR_FILENO) != 0
+
+    func show(_ text: String) {
+        FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + text : text + "\n").utf8))
     }
 
     func finish() {

@@ -139,7 +139,7 @@ func parseSizes(_ text: String) throws -> [Int] {
 /// A one-line progress display on standard error, redrawn in place on a terminal.
 final class ProgressLine {
     private let start = ContinuousClock.now
-    private let interactive = isatty(2) != 0
+    private let line = StatusLine()
     /// The step this process started from (a resumed run's checkpoint), for the rate.
     private let startStep: Int
 
@@ -147,17 +147,14 @@ final class ProgressLine {
 
     func show(_ record: TrainingRecord, of total: Int) {
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         let rate = Double(record.step - startStep) / max(seconds, 1e-9)
         let eta = Double(total - record.step) / max(rate, 1e-9)
         let line = String(format: "step %d/%d  %.0f steps/s  ETA %.0f s  eval success %.0f %% (any) %.0f %% (final)",
                           record.step, total, rate, eta, record.successAny * 100, record.successFinal * 100)
-        let text = interactive ? "\r\u{1B}[K" + line : line + "\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        self.line.show(line)
     }
 
-    func finish() {
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
+    func finish() { line.finish() }
 }
 extension RewardPreset: ExpressibleByArgument {}
