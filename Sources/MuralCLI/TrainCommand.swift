@@ -14,20 +14,26 @@ struct TrainCommand: ParsableCommand {
             (one row per evaluation), checkpoint.bin (the whole training state, every \
             --checkpoint-interval steps), policy.bin (the final agent) and final.json (the last \
             evaluation), each atomically. --resume continues from checkpoint.bin exactly as if the \
-            run had never stopped; the checkpoint is deleted once the run is complete.
+            run had never stopped; the checkpoint is deleted once the run is complete. --config FILE \
+            gives any of the settings of config.json's `training` (for example `sac: {batchSize: 128}`); \
+            options on the command line take precedence over it.
             """)
 
-    @Option(help: "Task id (see `mural tasks`).") var task: String
-    @Option(help: "Reward: \(TrainCommand.rewardNames.joined(separator: ", ")).") var reward: String
-    @Option(help: "Environment steps.") var steps: Int
-    @Option(help: "Seed of every random choice in the run.") var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("A YAML or JSON file of training settings, keyed as `training` in a run's config.json "
+                               + "(sac included); options given on the command line replace its values.", valueName: "file"))
+    var config: String?
+    @Option(help: "Task id (see `mural tasks`); required unless the --config file gives it.") var task: String?
+    @Option(help: "Reward: \(TrainCommand.rewardNames.joined(separator: ", ")); required unless the --config file gives it.")
+    var reward: String?
+    @Option(help: "Environment steps; required unless the --config file gives them.") var steps: Int?
+    @Option(help: "Seed of every random choice in the run (default 0).") var seed: UInt64?
     @Option(name: .customLong("out"), help: "Run directory.") var output: String
-    @Option(help: "Environment steps between evaluations.") var evaluationInterval: Int = 1000
-    @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
-    @Option(help: "Environment steps between checkpoints.") var checkpointInterval: Int = 5000
-    @Option(help: "Hidden widths of the SAC networks, comma-separated.") var hidden: String = "256,256"
-    @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 256) or paper.") var rewardPreset: RewardPreset = .fast
-    @Option(help: "Success examples for learned rewards.") var examples: Int = 200
+    @Option(help: "Environment steps between evaluations (default 1000).") var evaluationInterval: Int?
+    @Option(help: "Episodes per evaluation (default 10).") var evaluationEpisodes: Int?
+    @Option(help: "Environment steps between checkpoints (default 5000).") var checkpointInterval: Int?
+    @Option(help: "Hidden widths of the SAC networks, comma-separated (default 256,256).") var hidden: String?
+    @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 256, the default) or paper.") var rewardPreset: RewardPreset?
+    @Option(help: "Success examples for learned rewards (default 200).") var examples: Int?
     @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
     @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
 
@@ -35,25 +41,43 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if force && resume { throw ValidationError("--force and --resume exclude each other") }
-        guard examples > 0 else { throw ValidationError("--examples must be positive, got \(examples)") }
+        if let examples, examples <= 0 { throw ValidationError("--examples must be positive, got \(examples)") }
+        // Reads the --config file, so that its errors, and missing settings, show with the usage.
+        _ = try resolvedConfiguration()
+    }
+
+    /// Defaults, then the --config file, then the options given on the command line.
+    func resolvedConfiguration() throws -> TrainingConfiguration {
+        let file = try config.map(TrainingConfigurationFile.init(path:))
+        var configuration = TrainingConfiguration(task: "", reward: "", steps: 0, seed: 0)
+        file?.apply(to: &configuration)
+        for (option, key, given) in [("--task", "task", task != nil), ("--reward", "reward", reward != nil), ("--steps", "steps", steps != nil)]
+        where !given && file?.keys.contains(key) != true {
+            throw ValidationError("give \(option)" + (config.map { ", or '\(key)' in \($0)" } ?? " (or a --config file with '\(key)')"))
+        }
+        if let task { configuration.task = task }
+        if let reward { configuration.reward = reward }
+        if let steps { configuration.steps = steps }
+        if let seed { configuration.seed = seed }
+        if let evaluationInterval { configuration.evaluationInterval = evaluationInterval }
+        if let evaluationEpisodes { configuration.evaluationEpisodes = evaluationEpisodes }
+        if let checkpointInterval { configuration.checkpointInterval = checkpointInterval }
+        if let hidden { configuration.sac.hiddenSizes = try parseSizes(hidden) }
+        if let rewardPreset { configuration.rewardPreset = rewardPreset }
+        if let examples { configuration.successExamples = examples }
+        try configuration.validate()
+        return configuration
     }
 
     func run() throws {
+        let configuration = try resolvedConfiguration()
+        let (task, reward, steps, seed) = (configuration.task, configuration.reward, configuration.steps, configuration.seed)
         let choice = try RewardChoice(parsing: reward)
         // The environments' own reward only feeds the reported returns; learning uses `choice`.
         let kind: RewardKind = choice == .dense ? .dense : .sparse
         let registry = try TaskRegistry.located()
         let environment = try registry.makeEnvironment(task, reward: kind)
         let evaluationEnvironment = try registry.makeEnvironment(task, reward: kind)
-
-        var configuration = TrainingConfiguration(task: task, reward: reward, steps: steps, seed: seed)
-        configuration.evaluationInterval = evaluationInterval
-        configuration.evaluationEpisodes = evaluationEpisodes
-        configuration.checkpointInterval = checkpointInterval
-        configuration.sac.hiddenSizes = try parseSizes(hidden)
-        configuration.rewardPreset = rewardPreset
-        configuration.successExamples = examples
-        try configuration.validate()
 
         let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, blasCore: BLASRuntime.coreName,
                                    training: configuration)
@@ -66,7 +90,8 @@ struct TrainCommand: ParsableCommand {
         let checkpoint = directory.file(RunDirectory.checkpointFile).path
         directory.removeAbandonedTemporaries(of: RunDirectory.checkpointFile)
         let rewards = { (agent: SACAgent) in
-            try choice.makeSource(environment: environment, agent: agent, preset: rewardPreset, exampleCount: examples,
+            try choice.makeSource(environment: environment, agent: agent, preset: configuration.rewardPreset,
+                                  exampleCount: configuration.successExamples,
                                   seed: SeedStream.rewardModel.seed(seed))
         }
         let loop: TrainingLoop

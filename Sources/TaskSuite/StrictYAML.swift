@@ -1,6 +1,7 @@
 import Yams
 
-/// A problem in a task definition file, naming the file and the key.
+/// A problem in a task definition file (or another strictly read YAML file, such as a training
+/// configuration), naming the file and the key.
 public struct TaskDefinitionError: Error, Equatable, CustomStringConvertible {
     public var file: String
     /// Dotted path of the offending key, e.g. "timing.horizon" (empty for the whole file).
@@ -14,9 +15,10 @@ public struct TaskDefinitionError: Error, Equatable, CustomStringConvertible {
 
 /// A YAML mapping read strictly: every value is type- and range-checked on access, and
 /// `finish()` rejects keys that were never read, so a typo cannot be silently ignored.
-final class YAMLTable {
-    let file: String
-    let path: String
+public final class YAMLTable {
+    public let file: String
+    /// Dotted path of this mapping in the file (empty at the top level).
+    public let path: String
     private var entries: [String: Node] = [:]
     private var order: [String] = []
     private var used: Set<String> = []
@@ -40,7 +42,7 @@ final class YAMLTable {
     }
 
     /// Parses a whole YAML document whose top level is a mapping.
-    static func parse(_ text: String, file: String) throws -> YAMLTable {
+    public static func parse(_ text: String, file: String) throws -> YAMLTable {
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
             throw TaskDefinitionError(file: file, key: "", message: "not valid YAML: \(error)")
@@ -49,14 +51,14 @@ final class YAMLTable {
         return try YAMLTable(file: file, path: "", node: node)
     }
 
-    func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func error(_ key: String, _ message: String) -> TaskDefinitionError {
+    public func error(_ key: String, _ message: String) -> TaskDefinitionError {
         TaskDefinitionError(file: file, key: qualified(key), message: message)
     }
 
-    var keys: [String] { order }
-    func has(_ key: String) -> Bool { entries[key] != nil }
+    public var keys: [String] { order }
+    public func has(_ key: String) -> Bool { entries[key] != nil }
 
     private func node(_ key: String) throws -> Node {
         guard let n = entries[key] else { throw error(key, "missing") }
@@ -69,16 +71,16 @@ final class YAMLTable {
         return s.string
     }
 
-    func string(_ key: String) throws -> String { try scalar(key) }
+    public func string(_ key: String) throws -> String { try scalar(key) }
 
-    func int(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
+    public func int(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
         let s = try scalar(key)
         guard let v = Int(s) else { throw error(key, "expected an integer, got '\(s)'") }
         guard range.contains(v) else { throw error(key, "must be in \(range.lowerBound)...\(range.upperBound), got \(v)") }
         return v
     }
 
-    func double(_ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+    public func double(_ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
         throws -> Double {
         let s = try scalar(key)
         guard let v = Double(s), v.isFinite else { throw error(key, "expected a finite number, got '\(s)'") }
@@ -93,7 +95,7 @@ final class YAMLTable {
         return v
     }
 
-    func bool(_ key: String) throws -> Bool {
+    public func bool(_ key: String) throws -> Bool {
         switch try scalar(key) {
         case "true": return true
         case "false": return false
@@ -101,7 +103,7 @@ final class YAMLTable {
         }
     }
 
-    func doubles(_ key: String, count: Int? = nil) throws -> [Double] {
+    public func doubles(_ key: String, count: Int? = nil) throws -> [Double] {
         guard case .sequence(let seq) = try node(key) else { throw error(key, "expected a list of numbers") }
         let values: [Double] = try seq.map { item in
             guard case .scalar(let s) = item, let v = Double(s.string), v.isFinite else {
@@ -124,13 +126,28 @@ final class YAMLTable {
     }
 
     /// A `[low, high]` pair with low ≤ high.
-    func interval(_ key: String) throws -> ClosedRange<Double> {
+    public func interval(_ key: String) throws -> ClosedRange<Double> {
         let v = try doubles(key, count: 2)
         guard v[0] <= v[1] else { throw error(key, "expected [low, high] with low ≤ high, got \(v)") }
         return v[0]...v[1]
     }
 
-    func table(_ key: String) throws -> YAMLTable {
+    public func ints(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> [Int] {
+        guard case .sequence(let seq) = try node(key) else { throw error(key, "expected a list of integers") }
+        return try seq.map { item in
+            guard case .scalar(let s) = item, let v = Int(s.string) else { throw error(key, "expected a list of integers") }
+            guard range.contains(v) else { throw error(key, "every entry must be in \(range.lowerBound)...\(range.upperBound), got \(v)") }
+            return v
+        }
+    }
+
+    /// Whether the value of `key` is YAML's null (`null`, `~` or nothing); reading it marks the key as used.
+    public func isNull(_ key: String) throws -> Bool {
+        guard case .scalar(let s) = try node(key) else { return false }
+        return s.style == .plain && ["null", "Null", "NULL", "~", ""].contains(s.string)
+    }
+
+    public func table(_ key: String) throws -> YAMLTable {
         try YAMLTable(file: file, path: qualified(key), node: try node(key))
     }
 
@@ -142,7 +159,7 @@ final class YAMLTable {
     }
 
     /// Rejects any key that was not read.
-    func finish() throws {
+    public func finish() throws {
         if let unknown = order.first(where: { !used.contains($0) }) {
             throw error(unknown, "unknown key")
         }

@@ -1,0 +1,82 @@
+import Foundation
+import TaskSuite
+
+/// Settings for `mural train --config FILE`: a YAML (or JSON) mapping whose keys are those of
+/// `training` in a run's config.json, `sac` included. Any subset may be given; the rest keep
+/// their values. Keys are read strictly: an unknown key or a wrong type is an error naming the
+/// file and the key's dotted path (`sac.batchSize`).
+public struct TrainingConfigurationFile {
+    public let path: String
+    /// The top-level and `sac.`-qualified keys the file gives.
+    public private(set) var keys: Set<String> = []
+    private var assignments: [(inout TrainingConfiguration) -> Void] = []
+
+    /// Reads and checks the file at `path`.
+    public init(path: String) throws {
+        self.path = path
+        guard let data = FileManager.default.contents(atPath: path) else { throw ExperimentError.missingFile(path: path) }
+        let root = try YAMLTable.parse(String(decoding: data, as: UTF8.self), file: path)
+        try read(root)
+    }
+
+    /// Sets every value the file gives.
+    public func apply(to configuration: inout TrainingConfiguration) {
+        for assign in assignments { assign(&configuration) }
+    }
+
+    private mutating func set<Value>(_ table: YAMLTable, _ key: String, _ keyPath: WritableKeyPath<TrainingConfiguration, Value>,
+                                               _ read: (String) throws -> Value) throws {
+        guard table.has(key) else { return }
+        let value = try read(key)
+        keys.insert(table.qualified(key))
+        assignments.append { $0[keyPath: keyPath] = value }
+    }
+
+    private mutating func read(_ root: YAMLTable) throws {
+        let counts = 1...Int.max, sizes = 0...Int.max
+        try set(root, "task", \.task, root.string)
+        try set(root, "reward", \.reward, root.string)
+        try set(root, "steps", \.steps) { try root.int($0, in: counts) }
+        try set(root, "seed", \.seed) { key in
+            let text = try root.string(key)
+            guard let seed = UInt64(text) else { throw root.error(key, "expected an integer in 0...\(UInt64.max), got '\(text)'") }
+            return seed
+        }
+        try set(root, "epochLength", \.epochLength) { try root.int($0, in: counts) }
+        try set(root, "evaluationInterval", \.evaluationInterval) { try root.int($0, in: counts) }
+        try set(root, "evaluationEpisodes", \.evaluationEpisodes) { try root.int($0, in: counts) }
+        try set(root, "checkpointInterval", \.checkpointInterval) { try root.int($0, in: counts) }
+        try set(root, "successExamples", \.successExamples) { try root.int($0, in: counts) }
+        try set(root, "rewardPreset", \.rewardPreset) { key in
+            let name = try root.string(key)
+            guard let preset = RewardPreset(rawValue: name) else {
+                throw root.error(key, "unknown preset '\(name)'; valid: \(RewardPreset.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return preset
+        }
+        if root.has("sac") {
+            let sac = try root.table("sac")
+            func float(_ key: String) throws -> Float { Float(try sac.double(key)) }
+            try set(sac, "hiddenSizes", \.sac.hiddenSizes) { try sac.ints($0, in: counts) }
+            try set(sac, "discount", \.sac.discount) { Float(try sac.double($0, in: 0...1)) }
+            try set(sac, "targetSmoothing", \.sac.targetSmoothing) { Float(try sac.double($0, in: 0...1)) }
+            try set(sac, "policyLearningRate", \.sac.policyLearningRate, float)
+            try set(sac, "qLearningRate", \.sac.qLearningRate, float)
+            try set(sac, "temperatureLearningRate", \.sac.temperatureLearningRate, float)
+            try set(sac, "initialLogTemperature", \.sac.initialLogTemperature, float)
+            // null restores the default, −|A|.
+            try set(sac, "targetEntropy", \.sac.targetEntropy) { try sac.isNull($0) ? nil : try float($0) }
+            try set(sac, "batchSize", \.sac.batchSize) { try sac.int($0, in: counts) }
+            try set(sac, "updatesPerStep", \.sac.updatesPerStep) { try sac.int($0, in: counts) }
+            try set(sac, "warmUpSteps", \.sac.warmUpSteps) { try sac.int($0, in: sizes) }
+            try set(sac, "minimumReplaySize", \.sac.minimumReplaySize) { try sac.int($0, in: sizes) }
+            try set(sac, "replayCapacity", \.sac.replayCapacity) { try sac.int($0, in: counts) }
+            try set(sac, "logStdRange", \.sac.logStdRange) { key in
+                let range = try sac.interval(key)
+                return Float(range.lowerBound)...Float(range.upperBound)
+            }
+            try sac.finish()
+        }
+        try root.finish()
+    }
+}
