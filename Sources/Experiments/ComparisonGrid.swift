@@ -32,6 +32,8 @@ public struct CellResult: Sendable, Codable {
     public var exitStatus: Int32
     /// The last lines of the cell's log, for failures.
     public var logTail: String?
+    /// How long the cell's process ran in this invocation (nil when skipped).
+    public var processSeconds: Double? = nil
 }
 
 /// A grid of training runs (tasks × rewards × seeds), each in its own process.
@@ -52,6 +54,13 @@ public struct ComparisonGrid: Sendable {
         self.trainArguments = trainArguments
     }
 
+    /// The cells in the order they start: meta-NML's first, as they take longest, so that the
+    /// last cells to start are short ones and the parallel jobs end at about the same time.
+    /// Otherwise the given order. (Reports keep the given order.)
+    public var schedule: [GridCell] {
+        cells.filter { $0.reward == RewardChoice.metanml.rawValue } + cells.filter { $0.reward != RewardChoice.metanml.rawValue }
+    }
+
     public func runDirectory(_ cell: GridCell) -> URL { directory.appendingPathComponent(cell.relativePath) }
     public func log(_ cell: GridCell) -> URL { runDirectory(cell).appendingPathComponent("train.log") }
 
@@ -59,7 +68,7 @@ public struct ComparisonGrid: Sendable {
     public func run(executable: String, jobs: Int, progress: (String) -> Void = { _ in }) throws -> [CellResult] {
         var results: [GridCell: CellResult] = [:]
         var pending: [GridCell] = []
-        for cell in cells {
+        for cell in schedule {
             if RunDirectory(runDirectory(cell)).isComplete {
                 results[cell] = CellResult(cell: cell, status: .skipped, exitStatus: 0, logTail: nil)
             } else {
@@ -88,8 +97,9 @@ public struct ComparisonGrid: Sendable {
         for outcome in outcomes {
             let cell = pending[outcome.index]
             results[cell] = outcome.succeeded
-                ? CellResult(cell: cell, status: .completed, exitStatus: 0, logTail: nil)
-                : CellResult(cell: cell, status: .failed, exitStatus: outcome.status, logTail: ComparisonGrid.tail(of: log(cell)))
+                ? CellResult(cell: cell, status: .completed, exitStatus: 0, logTail: nil, processSeconds: outcome.wallSeconds)
+                : CellResult(cell: cell, status: .failed, exitStatus: outcome.status, logTail: ComparisonGrid.tail(of: log(cell)),
+                             processSeconds: outcome.wallSeconds)
         }
         return cells.map { results[$0]! }
     }

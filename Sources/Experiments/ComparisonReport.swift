@@ -22,6 +22,8 @@ public struct ComparisonReport {
     public var title = "Mural comparison"
     /// Extra lines under the title (preset, machine, versions).
     public var preamble: [String] = []
+    /// Filmstrips and reward maps drawn for the report (see `ReportPictures`).
+    public var pictures: [ReportPictures.Result] = []
 
     public init(grid: ComparisonGrid, results: [CellResult]) {
         self.grid = grid
@@ -42,12 +44,14 @@ public struct ComparisonReport {
     }
 
     /// Writes report.md, report.html, cells.csv, summary.csv and one learning-curve PNG per task.
+    /// The report shows `pictures`, which must be drawn first.
     public func write() throws {
         let directory = RunDirectory(grid.directory)
         let tasks = unique(grid.cells.map(\.task)), rewards = unique(grid.cells.map(\.reward))
         var curves: [String: [CurveSeries]] = [:]
         var rows: [Row] = []
-        var cellLines = ["task,reward,seed,status,exit_status,success_any,success_final,wall_seconds"]
+        var cellLines = ["task,reward,seed,status,exit_status,success_any,success_final,wall_seconds,steps_per_second"]
+        var finalRecords: [GridCell: TrainingRecord] = [:]
         for task in tasks {
             for (rewardIndex, reward) in rewards.enumerated() {
                 var row = Row(task: task, reward: reward, seeds: 0, failedSeeds: 0, successAny: [], successFinal: [], wallSeconds: [])
@@ -55,6 +59,7 @@ public struct ComparisonReport {
                 for result in results where result.cell.task == task && result.cell.reward == reward {
                     let history = result.status == .failed ? [] : (try? ComparisonReport.records(in: grid.runDirectory(result.cell))) ?? []
                     row.seeds += 1
+                    finalRecords[result.cell] = history.last
                     if let last = history.last {
                         row.successAny.append(last.successAny)
                         row.successFinal.append(last.successFinal)
@@ -65,7 +70,8 @@ public struct ComparisonReport {
                     }
                     cellLines.append([task, reward, String(result.cell.seed), result.status.rawValue, String(result.exitStatus),
                                       history.last.map { String($0.successAny) } ?? "", history.last.map { String($0.successFinal) } ?? "",
-                                      history.last.map { String($0.wallSeconds) } ?? ""].joined(separator: ","))
+                                      history.last.map { String($0.wallSeconds) } ?? "",
+                                      history.last.map { String(ComparisonReport.stepsPerSecond($0)) } ?? ""].joined(separator: ","))
                 }
                 rows.append(row)
                 if let series = ComparisonReport.curve(reward, histories,
@@ -87,7 +93,7 @@ public struct ComparisonReport {
 
         try directory.write(Data((cellLines.joined(separator: "\n") + "\n").utf8), to: "cells.csv")
         try directory.write(Data(summaryCSV(rows).utf8), to: "summary.csv")
-        let document = self.document(tasks: tasks, rows: rows, images: images)
+        let document = self.document(tasks: tasks, rows: rows, images: images, finalRecords: finalRecords)
         try directory.write(Data(document.markdown().utf8), to: "report.md")
         try directory.write(Data(try document.html(imageDirectory: grid.directory).utf8), to: "report.html")
     }
@@ -119,7 +125,13 @@ public struct ComparisonReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func document(tasks: [String], rows: [Row], images: [String: String]) -> ReportDocument {
+    /// Environment steps per second of wall time over the whole run.
+    static func stepsPerSecond(_ record: TrainingRecord) -> Double {
+        record.wallSeconds > 0 ? Double(record.step) / record.wallSeconds : .nan
+    }
+
+    private func document(tasks: [String], rows: [Row], images: [String: String],
+                          finalRecords: [GridCell: TrainingRecord]) -> ReportDocument {
         var document = ReportDocument(title: title)
         document.paragraphs += preamble
         document.paragraphs.append("Final success is the fraction of deterministic evaluation episodes that succeeded at any "
@@ -145,8 +157,10 @@ public struct ComparisonReport {
                 ])
             }
             if let image = images[task] { section.images.append((image, "Learning curves on \(task): mean and 95 % interval over seeds")) }
+            section.subsections = pictureSections(task: task, finalRecords: finalRecords)
             document.sections.append(section)
         }
+        document.sections.append(cellSection(finalRecords: finalRecords))
         let failures = results.filter { $0.status == .failed }
         if !failures.isEmpty {
             var section = ReportDocument.Section(heading: "Failed cells")
@@ -157,6 +171,61 @@ public struct ComparisonReport {
             document.sections.append(section)
         }
         return document
+    }
+
+    /// "Reward maps" and "Final policies" of a task, each present when it has a picture, drawn or failed.
+    private func pictureSections(task: String, finalRecords: [GridCell: TrainingRecord]) -> [ReportDocument.Section] {
+        let headings: [(ReportPictures.Kind, String)] = [(.rewardMap, "Reward maps"), (.filmstrip, "Final policies")]
+        return headings.compactMap { kind, heading in
+            let results = pictures.filter { $0.picture.kind == kind && $0.picture.cell.task == task }
+            guard !results.isEmpty else { return nil }
+            var section = ReportDocument.Section(heading: heading)
+            for result in results {
+                let cell = result.picture.cell
+                let caption: String
+                switch kind {
+                case .rewardMap:
+                    caption = "\(cell.reward) reward learned by seed \(cell.seed), with the states it learned from"
+                case .filmstrip:
+                    let success = finalRecords[cell].map {
+                        String(format: "final success %.2f (any step), %.2f (final step)", $0.successAny, $0.successFinal)
+                    } ?? "final success unknown"
+                    caption = "\(cell.reward), seed \(cell.seed): one episode of the final policy; the run's \(success)"
+                }
+                switch result.status {
+                case .drawn, .existing:
+                    section.images.append((result.picture.image, caption))
+                case let .failed(exitStatus, logTail):
+                    section.code.append(("The \(kind.rawValue) of \(cell.relativePath) (\(result.picture.image)) failed with exit "
+                                         + "status \(exitStatus); end of its log, \(result.picture.log):", logTail))
+                }
+            }
+            return section
+        }
+    }
+
+    /// Every cell: how it ended, and its training wall time and speed.
+    private func cellSection(finalRecords: [GridCell: TrainingRecord]) -> ReportDocument.Section {
+        var section = ReportDocument.Section(heading: "Cells")
+        section.table.header = ["task", "reward", "seed", "status", "wall time", "steps per second"]
+        for result in results {
+            let status: String
+            switch result.status {
+            case .completed: status = "completed"
+            case .skipped: status = "skipped (already complete)"
+            case .failed: status = "failed (exit \(result.exitStatus))"
+            }
+            let record = finalRecords[result.cell]
+            // A failed cell has no final record; the time its process ran is what there is.
+            let seconds = record?.wallSeconds ?? result.processSeconds
+            let rate = record.map(ComparisonReport.stepsPerSecond)
+            section.table.rows.append([
+                result.cell.task, result.cell.reward, String(result.cell.seed), status,
+                seconds.map { String(format: $0 < 10 ? "%.1f s" : "%.0f s", $0) } ?? "—",
+                rate.flatMap { $0.isNaN ? nil : String(format: "%.0f", $0) } ?? "—",
+            ])
+        }
+        return section
     }
 
     private func unique(_ values: [String]) -> [String] {

@@ -15,6 +15,8 @@ struct ReportDocument {
         var images: [(String, String)] = []
         /// (caption, preformatted text)
         var code: [(String, String)] = []
+        /// Shown after the section's own content, one heading level down.
+        var subsections: [Section] = []
     }
 
     var title: String
@@ -24,17 +26,21 @@ struct ReportDocument {
     func markdown() -> String {
         var out = "# \(title)\n\n"
         for paragraph in paragraphs { out += paragraph + "\n\n" }
-        for section in sections {
-            out += "## \(section.heading)\n\n"
-            if !section.table.header.isEmpty {
-                out += "| " + section.table.header.joined(separator: " | ") + " |\n"
-                out += "|" + String(repeating: " --- |", count: section.table.header.count) + "\n"
-                for row in section.table.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
-                out += "\n"
-            }
-            for (file, caption) in section.images { out += "![\(caption)](\(file))\n\n" }
-            for (caption, text) in section.code { out += "\(caption)\n\n```\n\(text)\n```\n\n" }
+        for section in sections { out += markdown(section, level: 2) }
+        return out
+    }
+
+    private func markdown(_ section: Section, level: Int) -> String {
+        var out = String(repeating: "#", count: level) + " \(section.heading)\n\n"
+        if !section.table.header.isEmpty {
+            out += "| " + section.table.header.joined(separator: " | ") + " |\n"
+            out += "|" + String(repeating: " --- |", count: section.table.header.count) + "\n"
+            for row in section.table.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
+            out += "\n"
         }
+        for (file, caption) in section.images { out += "![\(caption)](\(file))\n\n" }
+        for (caption, text) in section.code { out += "\(caption)\n\n```\n\(text)\n```\n\n" }
+        for subsection in section.subsections { out += markdown(subsection, level: level + 1) }
         return out
     }
 
@@ -52,22 +58,26 @@ struct ReportDocument {
 
             """
         for paragraph in paragraphs { out += "<p>\(inline(paragraph))</p>\n" }
-        for section in sections {
-            out += "<h2>\(escape(section.heading))</h2>\n"
-            if !section.table.header.isEmpty {
-                out += "<table><tr>" + section.table.header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
-                for row in section.table.rows { out += "<tr>" + row.map { "<td>\(inline($0))</td>" }.joined() + "</tr>\n" }
-                out += "</table>\n"
-            }
-            for (file, caption) in section.images {
-                let url = imageDirectory.appendingPathComponent(file)
-                guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
-                out += "<figure><img alt=\"\(escape(caption))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">"
-                    + "<figcaption>\(escape(caption))</figcaption></figure>\n"
-            }
-            for (caption, text) in section.code { out += "<p>\(escape(caption))</p><pre>\(escape(text))</pre>\n" }
-        }
+        for section in sections { out += try html(section, level: 2, imageDirectory: imageDirectory) }
         return out + "</body></html>\n"
+    }
+
+    private func html(_ section: Section, level: Int, imageDirectory: URL) throws -> String {
+        var out = "<h\(level)>\(escape(section.heading))</h\(level)>\n"
+        if !section.table.header.isEmpty {
+            out += "<table><tr>" + section.table.header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+            for row in section.table.rows { out += "<tr>" + row.map { "<td>\(inline($0))</td>" }.joined() + "</tr>\n" }
+            out += "</table>\n"
+        }
+        for (file, caption) in section.images {
+            let url = imageDirectory.appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
+            out += "<figure><img alt=\"\(escape(caption))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">"
+                + "<figcaption>\(escape(caption))</figcaption></figure>\n"
+        }
+        for (caption, text) in section.code { out += "<p>\(escape(caption))</p><pre>\(escape(text))</pre>\n" }
+        for subsection in section.subsections { out += try html(subsection, level: level + 1, imageDirectory: imageDirectory) }
+        return out
     }
 
     private func escape(_ text: String) -> String {

@@ -8,56 +8,91 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Train every task × reward × seed in its own process and write a comparison report.",
         discussion: """
-            Each cell runs `mural train` in a separate process, --jobs at a time. Cells that already \
-            finished are skipped, so an interrupted comparison continues where it stopped. The report \
-            goes to OUT/report.md and OUT/report.html, with OUT/cells.csv and OUT/summary.csv.
+            Each cell runs `mural train` in a separate process, --jobs at a time, meta-NML's (the \
+            slowest) first. Cells that already finished are skipped, so an interrupted comparison \
+            continues where it stopped. Then, for each task and reward, the finished run with the lowest \
+            seed is drawn: a filmstrip of its final policy and, on mazes, its learned reward map, under \
+            OUT/pictures (a picture that fails is reported, not fatal). The report goes to OUT/report.md \
+            and OUT/report.html, with OUT/cells.csv and OUT/summary.csv. With --preset, the preset \
+            supplies every setting an option does not give; without it, --tasks, --rewards and --steps \
+            are required.
             """)
 
-    @Option(help: "Comma-separated task ids.") var tasks: String
-    @Option(help: "Comma-separated rewards: \(TrainCommand.rewardNames.joined(separator: ", ")).") var rewards: String
-    @Option(help: "Number of seeds per task and reward (seeds 0…K−1).") var seeds: Int = 3
-    @Option(help: "Environment steps per run.") var steps: Int
+    @Option(help: CompareCommand.presetHelp) var preset: String?
+    @Option(help: "Comma-separated task ids (required without --preset).") var tasks: String?
+    @Option(help: "Comma-separated rewards: \(TrainCommand.rewardNames.joined(separator: ", ")) (required without --preset).")
+    var rewards: String?
+    @Option(help: "Number of seeds per task and reward (seeds 0…K−1; default 3 without --preset).") var seeds: Int?
+    @Option(help: "Environment steps per run (required without --preset).") var steps: Int?
     @Option(name: .customLong("out"), help: "Output directory.") var output: String
     @Option(help: "Parallel processes (default: the number of cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Environment steps between evaluations.") var evaluationInterval: Int = 1000
-    @Option(help: "Episodes per evaluation.") var evaluationEpisodes: Int = 10
-    @Option(help: "Hidden widths of the SAC networks.") var hidden: String = "256,256"
-    @Option(help: "Learned-reward model sizes: fast or paper.") var rewardPreset: RewardPreset = .fast
+    @Option(help: "Environment steps between evaluations (default 1000 without --preset).") var evaluationInterval: Int?
+    @Option(help: "Episodes per evaluation (default 10 without --preset).") var evaluationEpisodes: Int?
+    @Option(help: "Hidden widths of the SAC networks (default 256,256 without --preset).") var hidden: String?
+    @Option(help: "Learned-reward model sizes: fast or paper (default fast without --preset).") var rewardPreset: RewardPreset?
+
+    static var presetHelp: ArgumentHelp {
+        let presets = ComparisonPreset.all.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")
+        return ArgumentHelp("A named comparison: \(presets). Options given explicitly replace its values.")
+    }
 
     func validate() throws {
-        guard seeds > 0 else { throw ValidationError("--seeds must be positive, got \(seeds)") }
-        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         guard jobs > 0 else { throw ValidationError("--jobs must be positive, got \(jobs)") }
+        _ = try settings()
+    }
+
+    /// The preset's settings with every option given on the command line in place of its value.
+    func settings() throws -> ComparisonSettings {
+        let overrides = ComparisonSettings.Overrides(
+            tasks: tasks.map(list), rewards: rewards.map(list), seeds: seeds, steps: steps,
+            evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
+            hiddenSizes: try hidden.map(parseSizes), rewardPreset: rewardPreset)
+        do {
+            return try ComparisonSettings.resolve(preset: try preset.map(ComparisonPreset.init(named:)), overrides: overrides)
+        } catch let error as ExperimentError {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
+        let settings = try settings()
         let registry = try TaskRegistry.located()
-        let taskList = list(tasks)
-        for task in taskList { _ = try registry.definition(task) }
-        let rewardList = list(rewards)
-        for reward in rewardList { _ = try RewardChoice(parsing: reward) }
-        _ = try parseSizes(hidden)
+        for task in settings.tasks { _ = try registry.definition(task) }
+        for reward in settings.rewards { _ = try RewardChoice(parsing: reward) }
         let directory = URL(fileURLWithPath: output)
         try RunDirectory.ensureWritable(directory)
 
+        let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
         let grid = ComparisonGrid(
-            tasks: taskList, rewards: rewardList, seeds: (0..<UInt64(seeds)).map { $0 }, directory: directory,
-            trainArguments: ["--steps", String(steps), "--evaluation-interval", String(evaluationInterval),
-                             "--evaluation-episodes", String(evaluationEpisodes), "--hidden", hidden,
-                             "--reward-preset", rewardPreset.rawValue])
-        let results = try grid.run(executable: try currentExecutable(), jobs: jobs) { message in
-            FileHandle.standardError.write(Data("mural compare: \(message)\n".utf8))
-        }
+            tasks: settings.tasks, rewards: settings.rewards, seeds: (0..<UInt64(settings.seeds)).map { $0 }, directory: directory,
+            trainArguments: ["--steps", String(settings.steps), "--evaluation-interval", String(settings.evaluationInterval),
+                             "--evaluation-episodes", String(settings.evaluationEpisodes), "--hidden", hiddenText,
+                             "--reward-preset", settings.rewardPreset.rawValue])
+        let executable = try currentExecutable()
+        let say = { (message: String) in FileHandle.standardError.write(Data("mural compare: \(message)\n".utf8)) }
+        let results = try grid.run(executable: executable, jobs: jobs, progress: say)
+        let pictures = try ReportPictures(grid: grid, registry: registry).run(executable: executable, jobs: jobs, progress: say)
+
         var report = ComparisonReport(grid: grid, results: results)
+        report.pictures = pictures
+        let presetLine = preset.map { name in
+            "Preset \(name): \((try? ComparisonPreset(named: name))?.summary ?? name)"
+                + " (options given on the command line replace its values)."
+        } ?? "No preset: every setting from the command line."
         report.preamble = [
-            "mural \(MuralVersion.string); \(taskList.count) task(s) × \(rewardList.count) reward(s) × \(seeds) seed(s), "
-                + "\(steps) environment steps per run, evaluated every \(evaluationInterval) steps on \(evaluationEpisodes) episodes; "
-                + "SAC hidden sizes \(hidden), learned rewards at the \(rewardPreset.rawValue) preset.",
+            presetLine,
+            "mural \(MuralVersion.string); \(settings.tasks.count) task(s) × \(settings.rewards.count) reward(s) × \(settings.seeds) seed(s), "
+                + "\(settings.steps) environment steps per run, evaluated every \(settings.evaluationInterval) steps on "
+                + "\(settings.evaluationEpisodes) episodes; SAC hidden sizes \(hiddenText), learned rewards at the "
+                + "\(settings.rewardPreset.rawValue) preset.",
         ]
         try report.write()
         let failed = results.filter { $0.status == .failed }.count
+        let failedPictures = pictures.filter { if case .failed = $0.status { true } else { false } }.count
+        let notes = [failed > 0 ? "\(failed) cell(s) failed" : nil, failedPictures > 0 ? "\(failedPictures) picture(s) failed" : nil]
+            .compactMap { $0 }
         print("report: \(directory.appendingPathComponent("report.md").path)"
-              + (failed > 0 ? " (\(failed) cell(s) failed; see the report)" : ""))
+              + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")); see the report)"))
         if failed > 0 { throw ExitCode(1) }
     }
 

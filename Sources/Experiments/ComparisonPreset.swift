@@ -1,0 +1,135 @@
+/// Everything a comparison varies: the grid (tasks × rewards × seeds) and the settings every
+/// cell trains with.
+public struct ComparisonSettings: Equatable, Sendable {
+    public var tasks: [String]
+    public var rewards: [String]
+    /// Seeds per task and reward (seeds 0…seeds−1).
+    public var seeds: Int
+    /// Environment steps per run.
+    public var steps: Int
+    public var evaluationInterval: Int
+    public var evaluationEpisodes: Int
+    /// Hidden widths of the SAC networks.
+    public var hiddenSizes: [Int]
+    public var rewardPreset: RewardPreset
+
+    public init(tasks: [String], rewards: [String], seeds: Int, steps: Int, evaluationInterval: Int,
+                evaluationEpisodes: Int, hiddenSizes: [Int], rewardPreset: RewardPreset) {
+        self.tasks = tasks
+        self.rewards = rewards
+        self.seeds = seeds
+        self.steps = steps
+        self.evaluationInterval = evaluationInterval
+        self.evaluationEpisodes = evaluationEpisodes
+        self.hiddenSizes = hiddenSizes
+        self.rewardPreset = rewardPreset
+    }
+
+    /// Values given explicitly (on the command line); each replaces the preset's.
+    public struct Overrides: Sendable {
+        public var tasks: [String]?
+        public var rewards: [String]?
+        public var seeds: Int?
+        public var steps: Int?
+        public var evaluationInterval: Int?
+        public var evaluationEpisodes: Int?
+        public var hiddenSizes: [Int]?
+        public var rewardPreset: RewardPreset?
+
+        public init(tasks: [String]? = nil, rewards: [String]? = nil, seeds: Int? = nil, steps: Int? = nil,
+                    evaluationInterval: Int? = nil, evaluationEpisodes: Int? = nil, hiddenSizes: [Int]? = nil,
+                    rewardPreset: RewardPreset? = nil) {
+            self.tasks = tasks
+            self.rewards = rewards
+            self.seeds = seeds
+            self.steps = steps
+            self.evaluationInterval = evaluationInterval
+            self.evaluationEpisodes = evaluationEpisodes
+            self.hiddenSizes = hiddenSizes
+            self.rewardPreset = rewardPreset
+        }
+    }
+
+    /// The settings of `preset` with `overrides` applied. Without a preset, tasks, rewards and
+    /// steps must be given; the rest default to `mural train`'s defaults and three seeds.
+    public static func resolve(preset: ComparisonPreset?, overrides: Overrides) throws -> ComparisonSettings {
+        let base: ComparisonSettings
+        if let preset {
+            base = preset.settings
+        } else {
+            let missing = [("--tasks", overrides.tasks == nil), ("--rewards", overrides.rewards == nil),
+                           ("--steps", overrides.steps == nil)].filter(\.1).map(\.0)
+            guard missing.isEmpty else {
+                throw ExperimentError.invalidValue(
+                    "without --preset, give \(missing.joined(separator: ", ")) (or choose a preset: "
+                        + ComparisonPreset.all.map(\.name).joined(separator: ", ") + ")")
+            }
+            base = ComparisonSettings(tasks: [], rewards: [], seeds: 3, steps: 0, evaluationInterval: 1000,
+                                      evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .fast)
+        }
+        let settings = ComparisonSettings(
+            tasks: overrides.tasks ?? base.tasks, rewards: overrides.rewards ?? base.rewards,
+            seeds: overrides.seeds ?? base.seeds, steps: overrides.steps ?? base.steps,
+            evaluationInterval: overrides.evaluationInterval ?? base.evaluationInterval,
+            evaluationEpisodes: overrides.evaluationEpisodes ?? base.evaluationEpisodes,
+            hiddenSizes: overrides.hiddenSizes ?? base.hiddenSizes, rewardPreset: overrides.rewardPreset ?? base.rewardPreset)
+        try settings.validate()
+        return settings
+    }
+
+    public func validate() throws {
+        func positive(_ value: Int, _ option: String) throws {
+            guard value > 0 else { throw ExperimentError.invalidValue("\(option) must be positive, got \(value)") }
+        }
+        guard !tasks.isEmpty else { throw ExperimentError.invalidValue("--tasks names no task") }
+        guard !rewards.isEmpty else { throw ExperimentError.invalidValue("--rewards names no reward") }
+        try positive(seeds, "--seeds")
+        try positive(steps, "--steps")
+        try positive(evaluationInterval, "--evaluation-interval")
+        try positive(evaluationEpisodes, "--evaluation-episodes")
+        guard !hiddenSizes.isEmpty, hiddenSizes.allSatisfy({ $0 > 0 }) else {
+            throw ExperimentError.invalidValue("--hidden must be positive widths, got \(hiddenSizes)")
+        }
+    }
+}
+
+/// A named comparison: `quick` to see the pipeline and the rewards' ordering on one maze, `paper`
+/// for MURAL's benchmark at its reference budget. Every value of both lives here.
+public struct ComparisonPreset: Sendable {
+    public var name: String
+    /// One line, for help texts and the report's preamble.
+    public var summary: String
+    public var settings: ComparisonSettings
+
+    public static let quick = ComparisonPreset(
+        name: "quick",
+        summary: "MURAL, VICE and sparse SAC on the zigzag maze, 2 seeds of 60 000 steps",
+        settings: ComparisonSettings(
+            tasks: ["maze-zigzag-v1"], rewards: ["metanml", "vice", "sparse"], seeds: 2, steps: 60_000,
+            evaluationInterval: 5000, evaluationEpisodes: 5, hiddenSizes: [128, 128], rewardPreset: .fast))
+
+    public static let paper = ComparisonPreset(
+        name: "paper",
+        summary: "MURAL's benchmark: five tasks, four rewards, 5 seeds of 1000 epochs × 1000 steps, the paper's model sizes",
+        settings: ComparisonSettings(
+            tasks: ["maze-zigzag-v1", "maze-spiral-v1", "pusher-v1", "door-v1", "hand-valve-v1"],
+            rewards: ["metanml", "vice", "sparse", "count"], seeds: 5, steps: 1_000_000,
+            evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .paper))
+
+    public static let all = [quick, paper]
+
+    /// The preset called `name`, with an error that lists the valid ones.
+    public init(named name: String) throws {
+        guard let preset = ComparisonPreset.all.first(where: { $0.name == name }) else {
+            throw ExperimentError.invalidValue(
+                "unknown preset '\(name)'; valid presets: \(ComparisonPreset.all.map(\.name).joined(separator: ", "))")
+        }
+        self = preset
+    }
+
+    init(name: String, summary: String, settings: ComparisonSettings) {
+        self.name = name
+        self.summary = summary
+        self.settings = settings
+    }
+}
