@@ -57,32 +57,8 @@ struct KillResumeTests {
         #expect(withoutWallClock(csv: text(uncheckpointed.appendingPathComponent(MetricsLog.csvFile))) == expectedRows)
     }
 
-    /// Starts the `mural` built next to the tests, its output and errors appended to `log`.
-    func mural(_ arguments: [String], log: URL) throws -> Process {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        // The test bundle may live one level deeper (PackageTests.xctest/...).
-        let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("mural") }
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw TestFailure("mural executable not found next to the tests; looked at \(candidates.map(\.path))")
-        }
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let output = try FileHandle(forWritingTo: log)
-        output.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        return process
-    }
-
     func policy(_ run: URL) -> [UInt8] {
         [UInt8](FileManager.default.contents(atPath: run.appendingPathComponent("policy.bin").path) ?? Data())
-    }
-
-    func text(_ url: URL) -> String {
-        String(decoding: FileManager.default.contents(atPath: url.path) ?? Data(), as: UTF8.self)
     }
 
     /// The CSV without its wall_seconds column (the third).
@@ -97,12 +73,5 @@ struct KillResumeTests {
     /// JSON lines without their wallSeconds field.
     func withoutWallClock(jsonLines: String) -> [String] {
         jsonLines.split(separator: "\n").map { String($0).replacing(/"wallSeconds":[^,}]*,?/, with: "") }
-    }
-}
-
-extension Process {
-    func waitForExit() -> Int32 {
-        waitUntilExit()
-        return terminationStatus
     }
 }

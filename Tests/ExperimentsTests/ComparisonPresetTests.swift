@@ -1,0 +1,69 @@
+@testable import Experiments
+import Foundation
+@testable import MuralCLI
+import Testing
+
+@Suite("Comparison presets and mural compare's options")
+struct ComparisonPresetTests {
+    @Test("a preset supplies every setting; each explicit option replaces only its own")
+    func presetAndOverrides() throws {
+        let quick = try ComparisonSettings.resolve(preset: try ComparisonPreset(named: "quick"), overrides: .init())
+        #expect(quick == ComparisonPreset.quick.settings)
+        #expect(quick.tasks == ["maze-zigzag-v1"] && quick.rewards == ["metanml", "vice", "sparse"])
+        #expect(quick.seeds == 2 && quick.steps == 60_000 && quick.hiddenSizes == [128, 128] && quick.rewardPreset == .fast)
+
+        let overridden = try ComparisonSettings.resolve(
+            preset: .paper, overrides: .init(rewards: ["sparse"], steps: 300, hiddenSizes: [8, 8], rewardPreset: .fast))
+        var expected = ComparisonPreset.paper.settings
+        expected.rewards = ["sparse"]
+        expected.steps = 300
+        expected.hiddenSizes = [8, 8]
+        expected.rewardPreset = .fast
+        #expect(overridden == expected, "only the four given values should change")
+        #expect(overridden.tasks.count == 5 && overridden.seeds == 5 && overridden.evaluationInterval == 10_000)
+    }
+
+    @Test("without a preset, tasks, rewards and steps are required and the rest take train's defaults")
+    func withoutPreset() throws {
+        let settings = try ComparisonSettings.resolve(
+            preset: nil, overrides: .init(tasks: ["maze-spiral-v1"], rewards: ["vice"], steps: 500))
+        #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v1"], rewards: ["vice"], seeds: 3, steps: 500,
+                                               evaluationInterval: 1000, evaluationEpisodes: 10, hiddenSizes: [256, 256],
+                                               rewardPreset: .fast))
+        #expect(throws: ExperimentError.invalidValue("without --preset, give --tasks, --steps (or choose a preset: quick, paper)")) {
+            try ComparisonSettings.resolve(preset: nil, overrides: .init(rewards: ["vice"]))
+        }
+    }
+
+    @Test("mural compare rejects a missing grid, an unknown preset, task or reward and a bad value, naming the valid ones")
+    func commandErrors() throws {
+        let out = ["--out", try temporaryDirectory().appendingPathComponent("cmp").path]
+        let cases: [([String], String)] = [
+            (["--rewards", "sparse", "--steps", "100"], "without --preset, give --tasks"),
+            (["--preset", "huge"], "unknown preset 'huge'; valid presets: quick, paper"),
+            (["--preset", "quick", "--steps", "0"], "--steps must be positive, got 0"),
+            (["--preset", "quick", "--hidden", "8,x"], "expected positive comma-separated integers such as 256,256, got '8,x'"),
+            (["--preset", "quick", "--tasks", "maze-zigzag-v9"], "unknown task 'maze-zigzag-v9'; valid ids: "),
+            (["--preset", "quick", "--rewards", "sparse,curiosity"], "unknown reward 'curiosity'; valid rewards: metanml, vice, sparse, count, dense"),
+        ]
+        for (arguments, expected) in cases {
+            do {
+                try CompareCommand.parse(arguments + out).run()
+                Issue.record("\(arguments) should fail")
+            } catch {
+                let message = CompareCommand.fullMessage(for: error)
+                #expect(message.contains(expected), "\(arguments): \(message)")
+                #expect(CompareCommand.exitCode(for: error) != .success, "\(arguments)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: out[1]), "nothing should be written for bad input")
+    }
+
+    @Test("meta-NML's cells start first, the others in the given order; results keep the given order")
+    func schedule() {
+        let grid = ComparisonGrid(tasks: ["a", "b"], rewards: ["sparse", "metanml", "vice"], seeds: [0],
+                                  directory: URL(fileURLWithPath: "/nonexistent"), trainArguments: [])
+        #expect(grid.schedule.map { "\($0.task)/\($0.reward)" } == ["a/metanml", "b/metanml", "a/sparse", "a/vice", "b/sparse", "b/vice"])
+        #expect(grid.cells.map(\.reward) == ["sparse", "metanml", "vice", "sparse", "metanml", "vice"])
+    }
+}

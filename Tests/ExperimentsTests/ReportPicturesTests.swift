@@ -1,0 +1,118 @@
+@testable import Experiments
+import Foundation
+import Render
+import TaskSuite
+import Testing
+
+/// A stand-in for `mural render` and `mural reward-map`: the render fails with a message; the map
+/// copies `map.png` from the script's directory. Each call is counted in calls.log.
+private let fakePictures = #"""
+#!/bin/sh
+here="$(dirname "$0")"
+echo "$1" >> "$here/calls.log"
+if [ "$1" = render ]; then echo "renderer ran out of triangles" >&2; exit 2; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2;;
+    *) shift;;
+  esac
+done
+cp "$here/map.png" "$out"
+"""#
+
+@Suite("Report pictures")
+struct ReportPicturesTests {
+    /// The bytes every PNG file starts with.
+    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    func isPNG(_ url: URL) -> Bool {
+        FileManager.default.contents(atPath: url.path).map { Array($0.prefix(8)) == Self.pngSignature } ?? false
+    }
+
+    @Test("mural compare draws a filmstrip per reward and a reward map for the learned one, links both, and resumes")
+    func compareDrawsPictures() throws {
+        let root = try temporaryDirectory()
+        let out = root.appendingPathComponent("cmp"), log = root.appendingPathComponent("compare.log")
+        let arguments = ["compare", "--tasks", "maze-zigzag-v1", "--rewards", "sparse,count", "--seeds", "1", "--steps", "200",
+                         "--evaluation-interval", "100", "--evaluation-episodes", "1", "--hidden", "8,8", "--jobs", "2",
+                         "--out", out.path]
+        try #require(try mural(arguments, log: log).waitForExit() == 0, "mural compare failed: \(text(log))")
+
+        let report = text(out.appendingPathComponent("report.md"))
+        let pictures = ["pictures/maze-zigzag-v1/sparse-seed0/sheet.png", "pictures/maze-zigzag-v1/count-seed0/sheet.png",
+                        "pictures/maze-zigzag-v1/count-seed0-reward-map.png"]
+        for picture in pictures {
+            #expect(report.contains("](\(picture))"), "report.md does not link \(picture)")
+            #expect(isPNG(out.appendingPathComponent(picture)), "\(picture) is missing or not a PNG")
+        }
+        #expect(!report.contains("sparse-seed0-reward-map"), "sparse has no learned model to map")
+        #expect(report.contains("### Reward maps") && report.contains("### Final policies"))
+        #expect(report.contains("count, seed 0: one episode of the final policy; the run's final success 0.00 (any step)"))
+        #expect(report.contains("| maze-zigzag-v1 | count | 0 | completed |"), "the Cells section lists each cell")
+        #expect(text(out.appendingPathComponent("cells.csv")).hasPrefix(
+            "task,reward,seed,status,exit_status,success_any,success_final,wall_seconds,steps_per_second\n"))
+        let html = text(out.appendingPathComponent("report.html"))
+        #expect(html.components(separatedBy: "data:image/png;base64,").count == 5, "learning curves and three pictures embedded")
+
+        // Again: every cell and picture is there already.
+        let map = out.appendingPathComponent(pictures[2])
+        let drawnAt = try FileManager.default.attributesOfItem(atPath: map.path)[.modificationDate] as? Date
+        try #require(try mural(arguments, log: log).waitForExit() == 0, "the second mural compare failed: \(text(log))")
+        #expect(text(out.appendingPathComponent("report.md")).contains("| maze-zigzag-v1 | count | 0 | skipped (already complete) |"))
+        #expect(try FileManager.default.attributesOfItem(atPath: map.path)[.modificationDate] as? Date == drawnAt,
+                "an existing picture must not be drawn again")
+    }
+
+    @Test("pictures show the lowest finished seed; a failed one is reported with its log, not fatal, and retried")
+    func failedPicture() throws {
+        let root = try temporaryDirectory()
+        let executable = root.appendingPathComponent("fake-mural").path
+        try Data(fakePictures.utf8).write(to: URL(fileURLWithPath: executable))
+        chmod(executable, 0o755)
+        try PNG.write(RGBImage(width: 2, height: 2), to: root.appendingPathComponent("map.png").path)
+
+        let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["count", "sparse"], seeds: [0, 1],
+                                  directory: root.appendingPathComponent("cmp"), trainArguments: [])
+        // Finished: count seed 1 only (seed 0 stopped early). Sparse has no finished run.
+        let record = #"{"criticLoss":0,"epoch":1,"finalMetrics":{},"meanTrainingReward":0,"step":100,"successAny":0.5,"#
+            + #""successFinal":0.25,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":2}"#
+        for cell in grid.cells {
+            let run = RunDirectory(grid.runDirectory(cell))
+            try run.write(Data((record + "\n").utf8), to: MetricsLog.jsonLinesFile)
+            if cell.reward == "count" && cell.seed == 1 { try run.write(Data("{}".utf8), to: RunDirectory.completionFile) }
+        }
+        let plan = try ReportPictures(grid: grid, registry: try TaskRegistry.located())
+        #expect(plan.pictures.map(\.image) == ["pictures/maze-zigzag-v1/count-seed1/sheet.png",
+                                               "pictures/maze-zigzag-v1/count-seed1-reward-map.png"])
+        #expect(plan.pictures[0].arguments.contains(["--every", "10", "--width", "200", "--height", "150"]),
+                "a horizon of 100 gives every 10th step: \(plan.pictures[0].arguments)")
+
+        func describe(_ results: [ReportPictures.Result]) -> [String] {
+            results.map {
+                switch $0.status {
+                case .drawn: "drawn"
+                case .existing: "existing"
+                case let .failed(status, tail): "failed \(status): \(tail.trimmingCharacters(in: .newlines))"
+                }
+            }
+        }
+        let results = try plan.run(executable: executable, jobs: 2)
+        #expect(describe(results) == ["failed 2: renderer ran out of triangles", "drawn"])
+        let results2 = try plan.run(executable: executable, jobs: 2)
+        #expect(describe(results2) == ["failed 2: renderer ran out of triangles", "existing"])
+        #expect(text(root.appendingPathComponent("calls.log")).split(separator: "\n").sorted() == ["render", "render", "reward-map"],
+                "the failed filmstrip is retried, the drawn map is not")
+
+        var report = ComparisonReport(grid: grid, results: grid.cells.map {
+            CellResult(cell: $0, status: .completed, exitStatus: 0, logTail: nil)
+        })
+        report.pictures = results2
+        try report.write()
+        let markdown = text(grid.directory.appendingPathComponent("report.md"))
+        #expect(markdown.contains("The filmstrip of runs/maze-zigzag-v1/count/seed-1 (pictures/maze-zigzag-v1/count-seed1/sheet.png) "
+                                  + "failed with exit status 2"), "\(markdown)")
+        #expect(markdown.contains("renderer ran out of triangles"), "the failure should show its log")
+        #expect(markdown.contains("](pictures/maze-zigzag-v1/count-seed1-reward-map.png)"))
+        #expect(text(grid.directory.appendingPathComponent("report.html")).contains("renderer ran out of triangles"))
+    }
+}

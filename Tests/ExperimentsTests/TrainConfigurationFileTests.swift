@@ -1,0 +1,94 @@
+@testable import Experiments
+import Foundation
+@testable import MuralCLI
+import TaskSuite
+import Testing
+
+@Suite("mural train --config")
+struct TrainConfigurationFileTests {
+    func write(_ contents: String, in directory: URL, name: String = "train.yaml") throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("the file's values land in config.json; options on the command line replace them")
+    func fileThenCommandLine() throws {
+        let directory = try temporaryDirectory()
+        let file = try write("""
+            task: maze-zigzag-v1
+            reward: sparse
+            steps: 200
+            seed: 7
+            evaluationInterval: 100
+            evaluationEpisodes: 1
+            rewardPreset: paper
+            sac:
+              hiddenSizes: [8, 8]
+              batchSize: 16
+              qLearningRate: 1.0e-3
+              targetEntropy: -1.5
+              logStdRange: [-10, 1]
+            """, in: directory)
+        let run = directory.appendingPathComponent("run")
+        try TrainCommand.parse(["--config", file, "--seed", "3", "--evaluation-episodes", "2", "--out", run.path]).run()
+
+        let training = try ResolvedRun.read(from: run.path).training
+        var expected = TrainingConfiguration(task: "maze-zigzag-v1", reward: "sparse", steps: 200, seed: 3)
+        expected.evaluationInterval = 100
+        expected.evaluationEpisodes = 2
+        expected.rewardPreset = .paper
+        expected.sac.hiddenSizes = [8, 8]
+        expected.sac.batchSize = 16
+        expected.sac.qLearningRate = 1e-3
+        expected.sac.targetEntropy = -1.5
+        expected.sac.logStdRange = -10...1
+        #expect(training == expected, "config.json holds \(training)")
+    }
+
+    @Test("JSON is read too, and a file may leave task, reward and steps to the command line")
+    func jsonSubset() throws {
+        let directory = try temporaryDirectory()
+        let file = try write(#"{"sac": {"warmUpSteps": 0, "discount": 0.9}, "successExamples": 50}"#, in: directory, name: "train.json")
+        let command = try TrainCommand.parse(["--config", file, "--task", "pusher-v1", "--reward", "vice", "--steps", "10",
+                                              "--out", directory.path])
+        let configuration = try command.resolvedConfiguration()
+        #expect(configuration.task == "pusher-v1" && configuration.steps == 10 && configuration.seed == 0)
+        #expect(configuration.sac.warmUpSteps == 0 && configuration.sac.discount == 0.9 && configuration.successExamples == 50)
+        #expect(configuration.sac.hiddenSizes == [256, 256], "keys the file does not give keep their defaults")
+    }
+
+    @Test("an unknown key, a wrong type, a missing file or a missing task is an error naming the file and key")
+    func errors() throws {
+        let directory = try temporaryDirectory()
+        let out = ["--out", directory.appendingPathComponent("run").path]
+        let cases: [(String, [String], String)] = [
+            ("sac:\n  learningrate: 0.1\n", [], "train.yaml: key 'sac.learningrate': unknown key"),
+            ("task: maze-zigzag-v1\nreward: sparse\nsteps: many\n", [], "train.yaml: key 'steps': expected an integer, got 'many'"),
+            ("sac:\n  hiddenSizes: 64\n", [], "train.yaml: key 'sac.hiddenSizes': expected a list of integers"),
+            ("sac:\n  discount: 1.5\n", [], "train.yaml: key 'sac.discount': must be in [0.0, 1.0], got 1.5"),
+            ("rewardPreset: huge\n", [], "train.yaml: key 'rewardPreset': unknown preset 'huge'; valid: fast, paper"),
+            ("reward: sparse\nsteps: 10\n", [], "give --task, or 'task' in"),
+            ("steps: [1, 2]\n", ["--task", "maze-zigzag-v1", "--reward", "sparse"], "train.yaml: key 'steps': expected a single value"),
+        ]
+        for (contents, arguments, expected) in cases {
+            let file = try write(contents, in: directory)
+            do {
+                let command = try TrainCommand.parse(["--config", file] + arguments + out)
+                try command.run()
+                Issue.record("\(contents) should fail")
+            } catch {
+                let message = TrainCommand.fullMessage(for: error)
+                #expect(message.contains(expected), "\(contents): \(message)")
+                #expect(TrainCommand.exitCode(for: error) != .success)
+            }
+        }
+        do {
+            _ = try TrainCommand.parse(["--config", directory.appendingPathComponent("absent.yaml").path] + out)
+            Issue.record("a missing --config file should fail")
+        } catch {
+            #expect(TrainCommand.fullMessage(for: error).contains("absent.yaml does not exist"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: out[1]), "nothing should be written for bad input")
+    }
+}
