@@ -97,20 +97,27 @@ public struct ComparisonSettings: Equatable, Sendable {
 /// for MURAL's benchmark at its reference budget. Every value of both lives here.
 public struct ComparisonPreset: Sendable {
     public var name: String
-    /// One line, for help texts and the report's preamble.
-    public var summary: String
+    /// What the preset is for, in a few words.
+    public var purpose: String
     public var settings: ComparisonSettings
+
+    /// One line, for help texts and the report's preamble; the numbers come from `settings`, so
+    /// they stay true when the preset is tuned.
+    public var summary: String {
+        "\(purpose): \(settings.rewards.joined(separator: ", ")) on \(settings.tasks.joined(separator: ", ")), "
+            + "\(settings.seeds) seeds of \(settings.steps) steps"
+    }
 
     public static let quick = ComparisonPreset(
         name: "quick",
-        summary: "MURAL, VICE and sparse SAC on the zigzag maze, 2 seeds of 60 000 steps",
+        purpose: "a first look at the rewards' ordering on one maze",
         settings: ComparisonSettings(
             tasks: ["maze-zigzag-v1"], rewards: ["metanml", "vice", "sparse"], seeds: 2, steps: 60_000,
             evaluationInterval: 5000, evaluationEpisodes: 5, hiddenSizes: [128, 128], rewardPreset: .fast))
 
     public static let paper = ComparisonPreset(
         name: "paper",
-        summary: "MURAL's benchmark: five tasks, four rewards, 5 seeds of 1000 epochs × 1000 steps, the paper's model sizes",
+        purpose: "MURAL's benchmark at its reference budget, 1000 epochs of 1000 steps, and model sizes",
         settings: ComparisonSettings(
             tasks: ["maze-zigzag-v1", "maze-spiral-v1", "pusher-v1", "door-v1", "hand-valve-v1"],
             rewards: ["metanml", "vice", "sparse", "count"], seeds: 5, steps: 1_000_000,
@@ -127,9 +134,9 @@ public struct ComparisonPreset: Sendable {
         self = preset
     }
 
-    init(name: String, summary: String, settings: ComparisonSettings) {
+    init(name: String, purpose: String, settings: ComparisonSettings) {
         self.name = name
-        self.summary = summary
+        self.purpose = purpose
         self.settings = settings
     }
 }
