@@ -15,6 +15,10 @@ public struct ComparisonReport {
         public var successAny: [Double]
         public var successFinal: [Double]
         public var wallSeconds: [Double]
+        /// Per seed: the task's distance to its goal at the end of the last evaluation's episodes
+        /// (see `goalMetric`), when the task reports one.
+        public var goalDistance: [Double] = []
+        public var goalMetric: String?
     }
 
     public let grid: ComparisonGrid
@@ -64,6 +68,10 @@ public struct ComparisonReport {
                         row.successAny.append(last.successAny)
                         row.successFinal.append(last.successFinal)
                         row.wallSeconds.append(last.wallSeconds)
+                        if let metric = ComparisonReport.goalMetric(last), let value = last.finalMetrics[metric] {
+                            row.goalDistance.append(value)
+                            row.goalMetric = metric
+                        }
                         histories.append(history)
                     } else {
                         row.failedSeeds += 1
@@ -112,14 +120,23 @@ public struct ComparisonReport {
         return CurveSeries(name: name, color: color, x: x, mean: mean, lower: lower, upper: upper)
     }
 
+    /// The metric that says how far a run ended from its goal: the maze's geodesic distance, the
+    /// puck's distance, the door's and the valve's remaining angle, or plain distance.
+    static func goalMetric(_ record: TrainingRecord) -> String? {
+        ["geodesic_distance", "puck_distance", "angle_to_success", "angle_error", "distance"]
+            .first { record.finalMetrics[$0] != nil }
+    }
+
     private func summaryCSV(_ rows: [Row]) -> String {
         var lines = ["task,reward,seeds,failed_seeds,success_any_mean,success_any_std,success_any_ci_low,success_any_ci_high,"
-                     + "success_final_mean,success_final_std,wall_seconds_mean"]
+                     + "success_final_mean,success_final_std,goal_metric,goal_metric_mean,goal_metric_std,wall_seconds_mean"]
         for row in rows {
             let any = Statistics.mean(row.successAny), final = Statistics.mean(row.successFinal)
             lines.append([row.task, row.reward, String(row.seeds), String(row.failedSeeds),
                           String(any.value), String(Statistics.standardDeviation(row.successAny)), String(any.lower), String(any.upper),
                           String(final.value), String(Statistics.standardDeviation(row.successFinal)),
+                          row.goalMetric ?? "", row.goalDistance.isEmpty ? "" : String(Statistics.mean(row.goalDistance).value),
+                          row.goalDistance.isEmpty ? "" : String(Statistics.standardDeviation(row.goalDistance)),
                           String(Statistics.mean(row.wallSeconds).value)].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -136,14 +153,19 @@ public struct ComparisonReport {
         document.paragraphs += preamble
         document.paragraphs.append("Final success is the fraction of deterministic evaluation episodes that succeeded at any "
             + "step (and on the final step), at the last evaluation of each run; it is given as mean ± standard deviation over "
-            + "seeds with a 95 % Student-t interval. The best mean per task is in bold (none when all are equal). Numbers are in cells.csv and summary.csv.")
+            + "seeds with a 95 % Student-t interval. The best mean per task is in bold (none when all are equal). The final distance "
+            + "is the task's distance to its goal at the end of those episodes (for the mazes, along the maze), mean ± standard "
+            + "deviation over seeds. Numbers are in cells.csv and summary.csv.")
         for task in tasks {
             var section = ReportDocument.Section(heading: task)
             let taskRows = rows.filter { $0.task == task }
             let means = taskRows.map { Statistics.mean($0.successAny).value }.filter { !$0.isNaN }
             // Mark a best value only where the rewards differ.
             let best = means.max().flatMap { $0 > means.min()! ? $0 : nil }
-            section.table.header = ["reward", "seeds", "success (any step)", "95 % CI", "success (final step)", "wall time per cell"]
+            let metric = taskRows.lazy.compactMap { row in finalRecords.first { $0.key.task == task && $0.key.reward == row.reward }
+                .flatMap { ComparisonReport.goalMetric($0.value) } }.first
+            section.table.header = ["reward", "seeds", "success (any step)", "95 % CI", "success (final step)"]
+                + (metric.map { ["final \($0.replacingOccurrences(of: "_", with: " "))"] } ?? []) + ["wall time per cell"]
             for row in taskRows {
                 let any = Statistics.mean(row.successAny), final = Statistics.mean(row.successFinal)
                 let anyText = any.value.isNaN ? "—" : String(format: "%.2f ± %.2f", any.value, Statistics.standardDeviation(row.successAny))
@@ -153,6 +175,8 @@ public struct ComparisonReport {
                     isBest ? "**\(anyText)**" : anyText,
                     any.lower.isNaN ? "—" : String(format: "[%.2f, %.2f]", max(0, any.lower), min(1, any.upper)),
                     final.value.isNaN ? "—" : String(format: "%.2f ± %.2f", final.value, Statistics.standardDeviation(row.successFinal)),
+                ] + (metric == nil ? [] : [row.goalDistance.isEmpty ? "—" : String(
+                    format: "%.2f ± %.2f", Statistics.mean(row.goalDistance).value, Statistics.standardDeviation(row.goalDistance))]) + [
                     row.wallSeconds.isEmpty ? "—" : String(format: "%.0f s", Statistics.mean(row.wallSeconds).value),
                 ])
             }

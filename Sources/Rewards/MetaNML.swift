@@ -73,18 +73,19 @@ public final class MetaNMLRewardModel: RewardModel {
             }
         }
 
-        /// The paper's settings with H = 256 (about 60× less compute than H = 2048) and the inner step
-        /// scaled by the width ratio: α = 0.01 · H_paper/256, i.e. 0.08 for the mazes and push, 0.02 for the door.
+        /// The paper's settings with H = 128 (about 250× less meta-training compute than H = 2048) and the
+        /// inner step scaled by the width ratio: α = 0.01 · H_paper/128, i.e. 0.16 for the mazes and push,
+        /// 0.04 for the door.
         ///
         /// Why α scales: under PyTorch's initialisation one SGD step moves the network's output at the
         /// query by about α‖∇f‖², and ‖∇f‖² grows linearly with the width. With the paper's α = 0.01 a
-        /// 256-wide network adapts 8× less than the paper's 2048-wide one, the prior dominates, and unvisited
+        /// 128-wide network adapts 16× less than the paper's 2048-wide one, the prior dominates, and unvisited
         /// states far from the examples score near 0 instead of 0.5: the exploration bonus is lost and
         /// meta-NML behaves like an overconfident classifier (see docs/rendering.md, reward maps).
         public static func fast(_ family: TaskFamily) -> Configuration {
             var configuration = paper(family)
-            configuration.innerStepSize *= Float(configuration.hiddenSize) / 256
-            configuration.hiddenSize = 256
+            configuration.innerStepSize *= Float(configuration.hiddenSize) / 128
+            configuration.hiddenSize = 128
             return configuration
         }
 
