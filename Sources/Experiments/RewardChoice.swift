@@ -27,7 +27,7 @@ public enum RewardChoice: String, CaseIterable, Sendable, Codable {
 
 /// Model sizes for the learned rewards: the reference's (`paper`) or a smaller, faster one.
 public enum RewardPreset: String, CaseIterable, Sendable, Codable {
-    /// meta-NML with H = 256 hidden units; everything else as in the paper.
+    /// meta-NML with H = 128 hidden units and the inner step scaled to match (see `MetaNMLRewardModel.Configuration.fast`); everything else as in the paper.
     case fast
     /// The released per-task settings (H = 2048 for mazes and push, 512 for door).
     case paper

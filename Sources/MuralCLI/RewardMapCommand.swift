@@ -23,7 +23,7 @@ struct RewardMapCommand: ParsableCommand {
     @Option(help: "Reward to map: \(RewardMapSubject.mappableRewards.map(\.rawValue).joined(separator: ", ")).") var reward: String?
     @Option(name: .customLong("run"), help: ArgumentHelp("A finished training run directory.", valueName: "run-dir")) var runDirectory: String?
     @Option(help: ArgumentHelp("A .npy file of negatives (float32, N×2 ball positions), instead of --run.", valueName: "file.npy")) var negatives: String?
-    @Option(help: "meta-NML settings with --negatives: fast (H = 256) or paper (H = 2048).") var preset: RewardPreset = .fast
+    @Option(help: "meta-NML settings with --negatives: fast (H = 128) or paper (H = 2048).") var preset: RewardPreset = .fast
     @Option(help: "Success examples (positives) generated with --negatives.") var examples = 200
     @Option(help: "Adam steps of VICE's classifier with --negatives.") var viceSteps = 1000
     @Option(help: "Seed of the examples and the model with --negatives.") var seed: UInt64 = 0

@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Episodes per evaluation (default 10).") var evaluationEpisodes: Int?
     @Option(help: "Environment steps between checkpoints (default 5000).") var checkpointInterval: Int?
     @Option(help: "Hidden widths of the SAC networks, comma-separated (default 256,256).") var hidden: String?
-    @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 256, the default) or paper.") var rewardPreset: RewardPreset?
+    @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 128, the default) or paper.") var rewardPreset: RewardPreset?
     @Option(help: "Success examples for learned rewards (default 200).") var examples: Int?
     @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
     @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
