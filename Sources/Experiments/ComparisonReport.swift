@@ -52,7 +52,9 @@ public struct ComparisonReport {
     public func write() throws {
         let directory = RunDirectory(grid.directory)
         let tasks = unique(grid.cells.map(\.task)), rewards = unique(grid.cells.map(\.reward))
-        var curves: [String: [CurveSeries]] = [:]
+        var curves: [String: [CurveSeries]] = [:], distanceCurves: [String: [CurveSeries]] = [:]
+        var goalMetrics: [String: String] = [:]  // task → metric
+        var distanceHistories: [String: [(reward: String, color: RGB8, histories: [[TrainingRecord]])]] = [:]
         var rows: [Row] = []
         var cellLines = ["task,reward,seed,status,exit_status,success_any,success_final,wall_seconds,steps_per_second"]
         var finalRecords: [GridCell: TrainingRecord] = [:]
@@ -82,21 +84,47 @@ public struct ComparisonReport {
                                       history.last.map { String(ComparisonReport.stepsPerSecond($0)) } ?? ""].joined(separator: ","))
                 }
                 rows.append(row)
-                if let series = ComparisonReport.curve(reward, histories,
-                                                       color: LearningCurvePlot.palette[rewardIndex % LearningCurvePlot.palette.count]) {
+                let color = LearningCurvePlot.palette[rewardIndex % LearningCurvePlot.palette.count]
+                if let series = ComparisonReport.curve(reward, histories, color: color) {
                     curves[task, default: []].append(series)
+                }
+                if let metric = row.goalMetric {
+                    goalMetrics[task] = metric
+                    distanceHistories[task, default: []].append((reward, color, histories))
                 }
             }
         }
 
+        // Distance bands are clamped to the largest distance any run reached: with few seeds the
+        // t-interval is wide, and a band below zero or beyond the arena says nothing.
+        for (task, entries) in distanceHistories {
+            guard let metric = goalMetrics[task] else { continue }
+            let observed = entries.flatMap { $0.histories.joined() }.compactMap { $0.finalMetrics[metric] }.max() ?? 1
+            distanceCurves[task] = entries.compactMap {
+                ComparisonReport.curve($0.reward, $0.histories, color: $0.color, startsAtZero: false,
+                                       bounds: 0...observed, value: { $0.finalMetrics[metric] })
+            }
+        }
+
         let font = try BitmapFont.standard()
-        var images: [String: String] = [:]  // task → file name
+        var images: [String: [(String, String)]] = [:]  // task → (file name, caption)
         for task in tasks {
-            guard let series = curves[task], !series.isEmpty else { continue }
-            let name = "curves-\(task).png"
-            let image = LearningCurvePlot(title: "\(task): success (any step)").render(series, font: font)
-            try directory.write(Data(try PNG.encode(image, compression: .small)), to: name)
-            images[task] = name
+            if let series = curves[task], !series.isEmpty {
+                let name = "curves-\(task).png"
+                let image = LearningCurvePlot(title: "\(task): success (any step)").render(series, font: font)
+                try directory.write(Data(try PNG.encode(image, compression: .small)), to: name)
+                images[task, default: []].append((name, "Learning curves on \(task): success, mean and 95 % interval over seeds"))
+            }
+            if let series = distanceCurves[task], !series.isEmpty, let metric = goalMetrics[task] {
+                let name = "curves-\(task)-\(metric.replacingOccurrences(of: "_", with: "-")).png"
+                let label = metric.replacingOccurrences(of: "_", with: " ")
+                var plot = LearningCurvePlot(title: "\(task): final \(label)")
+                plot.yLabel = label
+                let top = series.flatMap(\.upper).filter(\.isFinite).max() ?? 1
+                plot.yRange = 0...ComparisonReport.niceCeiling(max(top, 1e-3))
+                try directory.write(Data(try PNG.encode(plot.render(series, font: font), compression: .small)), to: name)
+                images[task, default: []].append((name, "Final \(label) on \(task) at each evaluation: mean and 95 % interval over seeds"))
+            }
         }
 
         try directory.write(Data((cellLines.joined(separator: "\n") + "\n").utf8), to: "cells.csv")
@@ -106,18 +134,31 @@ public struct ComparisonReport {
         try directory.write(Data(try document.html(imageDirectory: grid.directory).utf8), to: "report.html")
     }
 
-    /// Mean and 95 % t-interval over seeds at each evaluation step shared by every seed.
-    static func curve(_ name: String, _ histories: [[TrainingRecord]], color: RGB8) -> CurveSeries? {
+    /// Mean and 95 % t-interval over seeds of `value` (success by default) at each evaluation step
+    /// shared by every seed, the band clamped to `bounds`; nil when a record lacks the value.
+    static func curve(
+        _ name: String, _ histories: [[TrainingRecord]], color: RGB8, startsAtZero: Bool = true,
+        bounds: ClosedRange<Double> = 0...1, value: (TrainingRecord) -> Double? = { $0.successAny }
+    ) -> CurveSeries? {
         guard let shortest = histories.map(\.count).min(), shortest > 0 else { return nil }
-        var x: [Double] = [0], mean: [Double] = [0], lower: [Double] = [0], upper: [Double] = [0]
+        var x: [Double] = [], mean: [Double] = [], lower: [Double] = [], upper: [Double] = []
+        if startsAtZero { (x, mean, lower, upper) = ([0], [0], [0], [0]) }
         for i in 0..<shortest {
-            let estimate = Statistics.mean(histories.map { $0[i].successAny })
+            let values = histories.compactMap { value($0[i]) }
+            guard values.count == histories.count else { return nil }
+            let estimate = Statistics.mean(values)
             x.append(Double(histories[0][i].step))
             mean.append(estimate.value)
-            lower.append(max(0, estimate.lower.isNaN ? estimate.value : estimate.lower))
-            upper.append(min(1, estimate.upper.isNaN ? estimate.value : estimate.upper))
+            lower.append(bounds.clamp(estimate.lower.isNaN ? estimate.value : estimate.lower))
+            upper.append(bounds.clamp(estimate.upper.isNaN ? estimate.value : estimate.upper))
         }
         return CurveSeries(name: name, color: color, x: x, mean: mean, lower: lower, upper: upper)
+    }
+
+    /// The smallest of 1, 2, 2.5 or 5 × 10ᵏ at or above `value`, for a plot's top.
+    static func niceCeiling(_ value: Double) -> Double {
+        let magnitude = pow(10, (log10(value)).rounded(.down))
+        return [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= value * (1 - 1e-12) }!
     }
 
     /// The metric that says how far a run ended from its goal: the maze's geodesic distance, the
@@ -147,7 +188,7 @@ public struct ComparisonReport {
         record.wallSeconds > 0 ? Double(record.step) / record.wallSeconds : .nan
     }
 
-    private func document(tasks: [String], rows: [Row], images: [String: String],
+    private func document(tasks: [String], rows: [Row], images: [String: [(String, String)]],
                           finalRecords: [GridCell: TrainingRecord]) -> ReportDocument {
         var document = ReportDocument(title: title)
         document.paragraphs += preamble
@@ -180,7 +221,7 @@ public struct ComparisonReport {
                     row.wallSeconds.isEmpty ? "—" : String(format: "%.0f s", Statistics.mean(row.wallSeconds).value),
                 ])
             }
-            if let image = images[task] { section.images.append((image, "Learning curves on \(task): mean and 95 % interval over seeds")) }
+            section.images += images[task] ?? []
             section.subsections = pictureSections(task: task, finalRecords: finalRecords)
             document.sections.append(section)
         }
@@ -256,4 +297,8 @@ public struct ComparisonReport {
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }
     }
+}
+
+private extension ClosedRange where Bound == Double {
+    func clamp(_ value: Double) -> Double { Swift.min(Swift.max(value, lowerBound), upperBound) }
 }

@@ -54,7 +54,8 @@ struct ComparisonGridTests {
         let summary = try String(contentsOf: grid.directory.appendingPathComponent("summary.csv"), encoding: .utf8)
         let metanml = summary.split(separator: "\n").first { $0.hasPrefix("maze-zigzag-v1,metanml,") }
         let columns = metanml.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
-        #expect(columns.count == 11)
+        #expect(columns.count == 14, "summary.csv columns: \(columns)")
+        #expect(columns[10] == "distance" && columns[11] == "1.0", "the runs' final distance is their goal metric, got \(columns)")
         #expect(Double(columns[4]).map { abs($0 - 0.3) < 1e-12 } == true, "mean of 0.2 and 0.4 is 0.3, got \(columns)")
         let report = try String(contentsOf: grid.directory.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("**0.30 ± 0.14**"), "the best reward's success should be bold")

@@ -52,7 +52,9 @@ struct ReportPicturesTests {
         #expect(text(out.appendingPathComponent("cells.csv")).hasPrefix(
             "task,reward,seed,status,exit_status,success_any,success_final,wall_seconds,steps_per_second\n"))
         let html = text(out.appendingPathComponent("report.html"))
-        #expect(html.components(separatedBy: "data:image/png;base64,").count == 5, "learning curves and three pictures embedded")
+        #expect(report.contains("](curves-maze-zigzag-v1-geodesic-distance.png)"), "the maze's distance curves are linked")
+        #expect(html.components(separatedBy: "data:image/png;base64,").count == 6,
+                "success and distance curves and three pictures embedded")
 
         // Again: every cell and picture is there already.
         let map = out.appendingPathComponent(pictures[2])
