@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import NeuralNet
 import TaskSuite
 
 struct CompareCommand: ParsableCommand {
@@ -10,7 +11,8 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             Each cell runs `mural train` in a separate process, --jobs at a time, meta-NML's (the \
             slowest) first. Cells that already finished are skipped, so an interrupted comparison \
-            continues where it stopped. Then, for each task and reward, the finished run with the lowest \
+            continues where it stopped; OUT/config.json records the settings, and other settings in the same \
+            OUT are refused unless --force (which deletes it first). Then, for each task and reward, the finished run with the lowest \
             seed is drawn: a filmstrip of its final policy and, on mazes, its learned reward map, under \
             OUT/pictures (a picture that fails is reported, not fatal). The report goes to OUT/report.md \
             and OUT/report.html, with OUT/cells.csv and OUT/summary.csv. With --preset, the preset \
@@ -30,6 +32,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Episodes per evaluation (default 10 without --preset).") var evaluationEpisodes: Int?
     @Option(help: "Hidden widths of the SAC networks (default 256,256 without --preset).") var hidden: String?
     @Option(help: "Learned-reward model sizes: fast or paper (default fast without --preset).") var rewardPreset: RewardPreset?
+    @Flag(help: "Delete a comparison with other settings in the output directory and start again.") var force = false
 
     static var presetHelp: ArgumentHelp {
         let presets = ComparisonPreset.all.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")
@@ -60,7 +63,10 @@ struct CompareCommand: ParsableCommand {
         for task in settings.tasks { _ = try registry.definition(task) }
         for reward in settings.rewards { _ = try RewardChoice(parsing: reward) }
         let directory = URL(fileURLWithPath: output)
-        try RunDirectory.ensureWritable(directory)
+        // The directory's config.json records the settings: the same ones continue the grid,
+        // other ones are refused (their cells would not be comparable) unless --force.
+        let record = ComparisonRecord(mural: MuralVersion.string, blasCore: BLASRuntime.coreName, settings: settings)
+        _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(record), mode: force ? .force : .resume)
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
         let grid = ComparisonGrid(
@@ -105,4 +111,12 @@ struct CompareCommand: ParsableCommand {
 func currentExecutable() throws -> String {
     let path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     return path
+}
+
+/// What a comparison directory's config.json holds.
+struct ComparisonRecord: Codable {
+    var mural: String
+    /// The OpenBLAS kernel the cells ran with (it changes the bits of every result).
+    var blasCore: String
+    var settings: ComparisonSettings
 }

@@ -36,6 +36,30 @@ struct ComparisonPresetTests {
         }
     }
 
+    @Test("a directory holding a comparison with other settings is refused, naming it; --force starts again")
+    func otherSettingsRefused() throws {
+        let directory = try temporaryDirectory().appendingPathComponent("cmp")
+        let grid = ["--tasks", "maze-zigzag-v1", "--rewards", "sparse", "--seeds", "1", "--hidden", "8,8",
+                    "--evaluation-interval", "50", "--evaluation-episodes", "1", "--jobs", "1", "--out", directory.path]
+        let log = directory.deletingLastPathComponent().appendingPathComponent("compare.log")
+        #expect(try mural(["compare", "--steps", "50"] + grid, log: log).waitForExit() == 0, "first comparison: \(text(log))")
+        let firstReport = text(directory.appendingPathComponent("report.md"))
+        #expect(firstReport.contains("50 environment steps per run"))
+
+        do {
+            try CompareCommand.parse(["--steps", "60"] + grid).run()
+            Issue.record("other settings in the same directory should be refused")
+        } catch {
+            let message = CompareCommand.fullMessage(for: error)
+            #expect(message.contains("\(directory.path) already holds a run with a different configuration; pass --force"), "\(message)")
+        }
+        #expect(text(directory.appendingPathComponent("report.md")) == firstReport, "a refused comparison must not touch the directory")
+
+        #expect(try mural(["compare", "--steps", "60", "--force"] + grid, log: log).waitForExit() == 0, "forced: \(text(log))")
+        #expect(text(directory.appendingPathComponent("report.md")).contains("60 environment steps per run"))
+        #expect(text(directory.appendingPathComponent("config.json")).contains("\"steps\" : 60"))
+    }
+
     @Test("mural compare rejects a missing grid, an unknown preset, task or reward and a bad value, naming the valid ones")
     func commandErrors() throws {
         let out = ["--out", try temporaryDirectory().appendingPathComponent("cmp").path]
