@@ -37,7 +37,7 @@ public final class LearnedReward: RewardSource {
         batch.rewards = try! model.rewards(features: features, successes: nil)
     }
 
-    public func endEpoch(_ epoch: Int, replay: ReplayBuffer) throws {
+    public func endEpoch(_ epoch: Int, replay: ReplayBuffer) throws -> RewardUpdateSummary? {
         let agent = self.agent
         let data = RewardTrainingData(
             positives: positives, positiveObservations: positiveObservations,
@@ -59,6 +59,6 @@ public final class LearnedReward: RewardSource {
             logPolicy: { observations in
                 agent.sampledLogProbabilities(observations: observations.values, count: observations.rows)
             })
-        try model.update(epoch: epoch, data: data)
+        return try model.update(epoch: epoch, data: data)
     }
 }

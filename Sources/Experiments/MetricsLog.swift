@@ -37,12 +37,14 @@ public final class MetricsLog {
     public func csv() -> String {
         let metricNames = Set(records.flatMap { $0.finalMetrics.keys }).sorted()
         let header = ["step", "epoch", "wall_seconds", "training_episodes", "success_any", "success_final",
-                      "mean_training_reward", "training_success", "critic_loss", "temperature"]
+                      "mean_training_reward", "training_success", "critic_loss", "temperature",
+                      "reward_model_steps", "reward_model_loss"]
             + metricNames.map { "final_\($0)" }
         var lines = [header.joined(separator: ",")]
         for r in records {
             let values: [Double] = [Double(r.step), Double(r.epoch), r.wallSeconds, Double(r.trainingEpisodes), r.successAny,
-                                    r.successFinal, r.meanTrainingReward, r.trainingSuccess, r.criticLoss, r.temperature]
+                                    r.successFinal, r.meanTrainingReward, r.trainingSuccess, r.criticLoss, r.temperature,
+                                    r.rewardModelSteps.map(Double.init) ?? .nan, r.rewardModelLoss ?? .nan]
                 + metricNames.map { r.finalMetrics[$0] ?? .nan }
             lines.append(values.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }
                 .joined(separator: ","))

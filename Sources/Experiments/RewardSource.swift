@@ -1,4 +1,5 @@
 import Agents
+import Rewards
 import TaskSuite
 
 /// When a reward source computes rewards.
@@ -20,7 +21,8 @@ public protocol RewardSource: AnyObject {
     /// `timing == .perBatch`.
     func relabel(_ batch: ReplayBatch)
     /// Called after every epoch of environment steps, with the replay buffer (the negatives).
-    func endEpoch(_ epoch: Int, replay: ReplayBuffer) throws
+    /// Returns what a learned model's update did, or nil when the source learns nothing.
+    func endEpoch(_ epoch: Int, replay: ReplayBuffer) throws -> RewardUpdateSummary?
     /// Everything `restore(from:)` needs for a resumed run to continue bit for bit (a learned
     /// model's parameters, optimiser, generator, counts), in the source's own format. Training
     /// checkpoints store the bytes as they are; a source without state returns none.
@@ -47,7 +49,7 @@ public final class TaskReward: RewardSource {
 
     public func relabel(_ batch: ReplayBatch) {}
 
-    public func endEpoch(_ epoch: Int, replay: ReplayBuffer) {}
+    public func endEpoch(_ epoch: Int, replay: ReplayBuffer) -> RewardUpdateSummary? { nil }
 
     public func checkpointData() -> [UInt8] { [] }
 

@@ -68,6 +68,11 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var trainingSuccess: Double
     public var criticLoss: Double
     public var temperature: Double
+    /// Optimiser steps of the reward model since the last record (meta-steps for meta-NML; 0 for
+    /// sparse and count); nil for the task's own rewards, which have no model.
+    public var rewardModelSteps: Int?
+    /// Mean training loss of those steps (meta-NML's outer loss, VICE's classifier loss).
+    public var rewardModelLoss: Double?
 }
 
 /// Soft Actor-Critic on a task with a pluggable reward source: warm-up with random actions,
@@ -119,7 +124,14 @@ public final class TrainingLoop {
                 for _ in 0..<configuration.sac.updatesPerStep { train() }
             }
             if step % configuration.epochLength == 0 {
-                try rewards.endEpoch(step / configuration.epochLength - 1, replay: replay)
+                if let update = try rewards.endEpoch(step / configuration.epochLength - 1, replay: replay) {
+                    progress.sinceRecord.rewardModelUpdates += 1
+                    progress.sinceRecord.rewardModelSteps += update.optimizerSteps
+                    if let loss = update.meanLoss {
+                        progress.sinceRecord.rewardModelLossSum += loss
+                        progress.sinceRecord.rewardModelLosses += 1
+                    }
+                }
             }
             if step % configuration.evaluationInterval == 0 || step == configuration.steps {
                 let record = try evaluate(wallSeconds: wallSeconds())
@@ -215,6 +227,8 @@ public final class TrainingLoop {
             meanTrainingReward: s.rewardCount > 0 ? s.rewardSum / Double(s.rewardCount) : .nan,
             trainingSuccess: s.finishedEpisodes > 0 ? Double(s.successfulEpisodes) / Double(s.finishedEpisodes) : .nan,
             criticLoss: s.updates > 0 ? s.criticLossSum / Double(s.updates) : .nan,
-            temperature: s.updates > 0 ? s.temperatureSum / Double(s.updates) : .nan)
+            temperature: s.updates > 0 ? s.temperatureSum / Double(s.updates) : .nan,
+            rewardModelSteps: s.rewardModelUpdates > 0 ? s.rewardModelSteps : nil,
+            rewardModelLoss: s.rewardModelLosses > 0 ? s.rewardModelLossSum / Double(s.rewardModelLosses) : nil)
     }
 }

@@ -7,6 +7,8 @@ struct TrainingProgress: Codable, Equatable {
         var rewardSum = 0.0, rewardCount = 0
         var finishedEpisodes = 0, successfulEpisodes = 0
         var criticLossSum = 0.0, temperatureSum = 0.0, updates = 0
+        /// Reward-model updates (one per epoch for a learned model) and their optimiser steps and losses.
+        var rewardModelUpdates = 0, rewardModelSteps = 0, rewardModelLossSum = 0.0, rewardModelLosses = 0
     }
 
     /// Environment steps taken.

@@ -1,5 +1,6 @@
 import Agents
 import Experiments
+import struct Rewards.RewardUpdateSummary
 import TaskSuite
 
 /// A reward source with a history, as a learned model has: the task's dense reward plus a bonus
@@ -26,7 +27,7 @@ final class CyclingBonusReward: RewardSource {
 
     func relabel(_ batch: ReplayBatch) {}
 
-    func endEpoch(_ epoch: Int, replay: ReplayBuffer) {}
+    func endEpoch(_ epoch: Int, replay: ReplayBuffer) -> RewardUpdateSummary? { nil }
 
     func checkpointData() -> [UInt8] {
         withUnsafeBytes(of: rewardsGiven.littleEndian, Array.init) + Self.fragileBytes

@@ -40,6 +40,8 @@ struct LearnedRewardTests {
         #expect(source.timing == .atCollection)
         #expect(records.count == 2)
         let mean = records[0].meanTrainingReward
+        let steps = records[0].rewardModelSteps, loss = records[0].rewardModelLoss
+        #expect(steps == 0 && loss == nil, "\(choice) takes no optimiser steps and has no loss, got \(String(describing: steps)), \(String(describing: loss))")
         if choice == .sparse {
             #expect(mean == -1, "no success in 200 random steps: every sparse reward is −1, got mean \(mean)")
         } else {
@@ -53,6 +55,10 @@ struct LearnedRewardTests {
         let (b, _) = try run(.vice)
         #expect(source.timing == .perBatch)
         #expect(((source as? LearnedReward)?.model.updatesCompleted ?? 0) == 2)
+        for record in a {
+            #expect((record.rewardModelSteps ?? 0) > 0 && (record.rewardModelLoss ?? .nan).isFinite,
+                    "each record should report the classifier's Adam steps and loss since the last one, got \(record)")
+        }
         func strip(_ r: [TrainingRecord]) -> [TrainingRecord] { r.map { var r = $0; r.wallSeconds = 0; return r } }
         #expect(strip(a) == strip(b))
     }
