@@ -22,7 +22,7 @@ public final class LearnedReward: RewardSource {
         self.agent = agent
     }
 
-    public var timing: RewardTiming { model.timing == .storedAtCollection ? .atCollection : .perBatch }
+    public var timing: RewardTiming { model.timing }
 
     public func reward(reaching observation: [Double], features: [Float], success: Bool) throws -> Float {
         let row = try FeatureMatrix(rows: 1, columns: features.count, values: features)

@@ -66,11 +66,15 @@ extension RewardChoice {
             return try SparseRewardModel(featureDimension: featureDimension)
         case .count:
             let spec = environment.classifierFeatureSpec
-            // Unbounded features (a puck that may leave the table) get a 2 m span; states
-            // beyond the grid fall into its edge cells.
-            return try CountBonusRewardModel(configuration: .init(
-                lowerBounds: spec.lower.map { Float($0.isFinite ? $0 : -1) },
-                upperBounds: spec.upper.map { Float($0.isFinite ? $0 : 1) }))
+            // Unbounded features (a puck that may leave the table) get a 2 m span, and constant
+            // ones (the pusher's hand height) a unit span, all in one cell; states beyond the
+            // grid fall into its edge cells.
+            let lower = spec.lower.map { Float($0.isFinite ? $0 : -1) }
+            let upper = zip(spec.upper, lower).map { upper, lower in
+                let bound = Float(upper.isFinite ? upper : 1)
+                return bound > lower ? bound : lower + 1
+            }
+            return try CountBonusRewardModel(configuration: .init(lowerBounds: lower, upperBounds: upper))
         case .vice:
             return try VICERewardModel(featureDimension: featureDimension, configuration: vice, seed: seed)
         case .metanml:

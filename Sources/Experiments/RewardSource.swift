@@ -2,23 +2,15 @@ import Agents
 import Rewards
 import TaskSuite
 
-/// When a reward source computes rewards.
-public enum RewardTiming: String, Sendable, Codable {
-    /// Once, when a transition is stored, and never relabelled (MURAL's meta-NML).
-    case atCollection
-    /// Afresh for every SAC minibatch, so rewards track the latest model (VICE).
-    case perBatch
-}
-
 /// Supplies the rewards SAC learns from: any function from transitions to rewards, a hook at the
 /// end of every epoch where learned models retrain, and its state for run checkpoints.
 public protocol RewardSource: AnyObject {
     var timing: RewardTiming { get }
     /// The reward for a transition that reached `observation` (whose classifier features and
-    /// success flag are given). Called when the transition is stored if `timing == .atCollection`.
+    /// success flag are given). Called when the transition is stored if `timing == .storedAtCollection`.
     func reward(reaching observation: [Double], features: [Float], success: Bool) throws -> Float
     /// Rewrites `batch.rewards` from the batch's features. Called for every minibatch if
-    /// `timing == .perBatch`.
+    /// `timing == .recomputedPerBatch`.
     func relabel(_ batch: ReplayBatch)
     /// Called after every epoch of environment steps, with the replay buffer (the negatives).
     /// Returns what a learned model's update did, or nil when the source learns nothing.
@@ -41,7 +33,7 @@ public final class TaskReward: RewardSource {
         self.environment = environment
     }
 
-    public var timing: RewardTiming { .atCollection }
+    public var timing: RewardTiming { .storedAtCollection }
 
     public func reward(reaching observation: [Double], features: [Float], success: Bool) -> Float {
         Float(environment.reward(kind, observation))

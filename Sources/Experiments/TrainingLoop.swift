@@ -157,7 +157,7 @@ public final class TrainingLoop {
         let result = try environment.step(action.map(Double.init))
         let features = environment.classifierFeatures(result.observation).map(Float.init)
         var reward: Float = 0
-        if rewards.timing == .atCollection {
+        if rewards.timing == .storedAtCollection {
             reward = try rewards.reward(reaching: result.observation, features: features, success: result.info.success)
             progress.sinceRecord.rewardSum += Double(reward)
             progress.sinceRecord.rewardCount += 1
@@ -179,7 +179,7 @@ public final class TrainingLoop {
 
     private func train() {
         let statistics: SACUpdateStatistics
-        if rewards.timing == .perBatch {
+        if rewards.timing == .recomputedPerBatch {
             let source = rewards
             var batchMean = 0.0
             statistics = agent.update(from: replay) { batch in

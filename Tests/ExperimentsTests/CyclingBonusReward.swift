@@ -1,6 +1,6 @@
 import Agents
 import Experiments
-import struct Rewards.RewardUpdateSummary
+import Rewards
 import TaskSuite
 
 /// A reward source with a history, as a learned model has: the task's dense reward plus a bonus
@@ -18,7 +18,7 @@ final class CyclingBonusReward: RewardSource {
 
     init(environment: TaskEnvironment, agent _: SACAgent) { dense = TaskReward(.dense, environment: environment) }
 
-    var timing: RewardTiming { .atCollection }
+    var timing: RewardTiming { .storedAtCollection }
 
     func reward(reaching observation: [Double], features: [Float], success: Bool) -> Float {
         defer { rewardsGiven += 1 }

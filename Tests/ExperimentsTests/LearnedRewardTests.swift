@@ -34,10 +34,26 @@ struct LearnedRewardTests {
         return (records, built!)
     }
 
+    @Test("every reward can be built for every task, with the task's feature dimension")
+    func everyRewardForEveryTask() throws {
+        let registry = try TaskRegistry.located()
+        for definition in registry.definitions {
+            let environment = try registry.makeEnvironment(definition.id)
+            for choice in RewardChoice.allCases where choice != .dense {
+                do {
+                    let model = try #require(try choice.makeModel(environment: environment, preset: .fast, seed: 0))
+                    #expect(model.featureDimension == environment.classifierFeatureSpec.count, "\(definition.id) \(choice)")
+                } catch {
+                    Issue.record("\(choice) on \(definition.id): \(error)")
+                }
+            }
+        }
+    }
+
     @Test("sparse and count rewards are stored at collection; the count bonus is positive", arguments: [RewardChoice.sparse, .count])
     func storedRewards(choice: RewardChoice) throws {
         let (records, source) = try run(choice)
-        #expect(source.timing == .atCollection)
+        #expect(source.timing == .storedAtCollection)
         #expect(records.count == 2)
         let mean = records[0].meanTrainingReward
         let steps = records[0].rewardModelSteps, loss = records[0].rewardModelLoss
@@ -53,7 +69,7 @@ struct LearnedRewardTests {
     func vice() throws {
         let (a, source) = try run(.vice)
         let (b, _) = try run(.vice)
-        #expect(source.timing == .perBatch)
+        #expect(source.timing == .recomputedPerBatch)
         #expect(((source as? LearnedReward)?.model.updatesCompleted ?? 0) == 2)
         for record in a {
             #expect((record.rewardModelSteps ?? 0) > 0 && (record.rewardModelLoss ?? .nan).isFinite,
