@@ -1,6 +1,6 @@
 /// Everything a comparison varies: the grid (tasks × rewards × seeds) and the settings every
 /// cell trains with.
-public struct ComparisonSettings: Codable, Equatable, Sendable {
+public struct ComparisonSettings: Equatable, Sendable {
     public var tasks: [String]
     public var rewards: [String]
     /// Seeds per task and reward (seeds 0…seeds−1).

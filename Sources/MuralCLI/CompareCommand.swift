@@ -11,8 +11,9 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             Each cell runs `mural train` in a separate process, --jobs at a time, meta-NML's (the \
             slowest) first. Cells that already finished are skipped, so an interrupted comparison \
-            continues where it stopped; OUT/config.json records the settings, and other settings in the same \
-            OUT are refused unless --force (which deletes it first). Then, for each task and reward, the finished run with the lowest \
+            continues where it stopped, and the grid may grow (more seeds, tasks or rewards). OUT/config.json \
+            records what every cell trains with (steps, evaluation, network sizes); other training settings \
+            in the same OUT are refused unless --force (which deletes it first). Then, for each task and reward, the finished run with the lowest \
             seed is drawn: a filmstrip of its final policy and, on mazes, its learned reward map, under \
             OUT/pictures (a picture that fails is reported, not fatal). The report goes to OUT/report.md \
             and OUT/report.html, with OUT/cells.csv and OUT/summary.csv. With --preset, the preset \
@@ -63,9 +64,13 @@ struct CompareCommand: ParsableCommand {
         for task in settings.tasks { _ = try registry.definition(task) }
         for reward in settings.rewards { _ = try RewardChoice(parsing: reward) }
         let directory = URL(fileURLWithPath: output)
-        // The directory's config.json records the settings: the same ones continue the grid,
-        // other ones are refused (their cells would not be comparable) unless --force.
-        let record = ComparisonRecord(mural: MuralVersion.string, blasCore: BLASRuntime.coreName, settings: settings)
+        // The directory's config.json records what every cell trains with: cells trained otherwise
+        // would not be comparable, so other settings are refused unless --force. The grid itself
+        // (tasks, rewards, seeds) may grow.
+        let record = ComparisonRecord(
+            mural: MuralVersion.string, blasCore: BLASRuntime.coreName, steps: settings.steps,
+            evaluationInterval: settings.evaluationInterval, evaluationEpisodes: settings.evaluationEpisodes,
+            hiddenSizes: settings.hiddenSizes, rewardPreset: settings.rewardPreset)
         _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(record), mode: force ? .force : .resume)
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
@@ -113,10 +118,14 @@ func currentExecutable() throws -> String {
     return path
 }
 
-/// What a comparison directory's config.json holds.
+/// What a comparison directory's config.json holds: the settings every cell trains with.
 struct ComparisonRecord: Codable {
     var mural: String
     /// The OpenBLAS kernel the cells ran with (it changes the bits of every result).
     var blasCore: String
-    var settings: ComparisonSettings
+    var steps: Int
+    var evaluationInterval: Int
+    var evaluationEpisodes: Int
+    var hiddenSizes: [Int]
+    var rewardPreset: RewardPreset
 }

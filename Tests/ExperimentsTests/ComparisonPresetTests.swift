@@ -36,18 +36,20 @@ struct ComparisonPresetTests {
         }
     }
 
-    @Test("a directory holding a comparison with other settings is refused, naming it; --force starts again")
+    @Test("a directory holding cells trained otherwise is refused, naming it; the grid may grow; --force starts again")
     func otherSettingsRefused() throws {
         let directory = try temporaryDirectory().appendingPathComponent("cmp")
-        let grid = ["--tasks", "maze-zigzag-v1", "--rewards", "sparse", "--seeds", "1", "--hidden", "8,8",
-                    "--evaluation-interval", "50", "--evaluation-episodes", "1", "--jobs", "1", "--out", directory.path]
+        let grid = ["--tasks", "maze-zigzag-v1", "--rewards", "sparse", "--hidden", "8,8",
+                    "--evaluation-interval", "50", "--evaluation-episodes", "1", "--jobs", "1", "--out", directory.path,
+                    "--seeds"]
+        let oneSeed = grid + ["1"]
         let log = directory.deletingLastPathComponent().appendingPathComponent("compare.log")
-        #expect(try mural(["compare", "--steps", "50"] + grid, log: log).waitForExit() == 0, "first comparison: \(text(log))")
+        #expect(try mural(["compare", "--steps", "50"] + oneSeed, log: log).waitForExit() == 0, "first comparison: \(text(log))")
         let firstReport = text(directory.appendingPathComponent("report.md"))
         #expect(firstReport.contains("50 environment steps per run"))
 
         do {
-            try CompareCommand.parse(["--steps", "60"] + grid).run()
+            try CompareCommand.parse(["--steps", "60"] + oneSeed).run()
             Issue.record("other settings in the same directory should be refused")
         } catch {
             let message = CompareCommand.fullMessage(for: error)
@@ -55,9 +57,18 @@ struct ComparisonPresetTests {
         }
         #expect(text(directory.appendingPathComponent("report.md")) == firstReport, "a refused comparison must not touch the directory")
 
-        #expect(try mural(["compare", "--steps", "60", "--force"] + grid, log: log).waitForExit() == 0, "forced: \(text(log))")
+        // More seeds of the same cells: the finished seed is kept, the new one runs.
+        #expect(try mural(["compare", "--steps", "50"] + grid + ["2"], log: log).waitForExit() == 0,
+                "a grown grid: \(text(log))")
+        let grown = text(directory.appendingPathComponent("report.md"))
+        #expect(grown.contains("| maze-zigzag-v1 | sparse | 0 | skipped") && grown.contains("| maze-zigzag-v1 | sparse | 1 | completed"),
+                "seed 0 should be skipped as complete and seed 1 run: \(grown)")
+
+        #expect(try mural(["compare", "--steps", "60", "--force"] + oneSeed, log: log).waitForExit() == 0, "forced: \(text(log))")
         #expect(text(directory.appendingPathComponent("report.md")).contains("60 environment steps per run"))
         #expect(text(directory.appendingPathComponent("config.json")).contains("\"steps\" : 60"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs/maze-zigzag-v1/sparse/seed-1").path),
+                "--force deletes the earlier comparison")
     }
 
     @Test("mural compare rejects a missing grid, an unknown preset, task or reward and a bad value, naming the valid ones")
