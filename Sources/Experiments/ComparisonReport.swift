@@ -52,9 +52,9 @@ public struct ComparisonReport {
     public func write() throws {
         let directory = RunDirectory(grid.directory)
         let tasks = unique(grid.cells.map(\.task)), rewards = unique(grid.cells.map(\.reward))
-        var curves: [String: [CurveSeries]] = [:], distanceCurves: [String: [CurveSeries]] = [:]
-        var goalMetrics: [String: String] = [:]  // task → metric
-        var distanceHistories: [String: [(reward: String, color: RGB8, histories: [[TrainingRecord]])]] = [:]
+        var curves: [String: [CurveSeries]] = [:]
+        // Per task: its goal metric, and each reward's histories to plot it from.
+        var distances: [String: (metric: String, entries: [(reward: String, color: RGB8, histories: [[TrainingRecord]])])] = [:]
         var rows: [Row] = []
         var cellLines = ["task,reward,seed,status,exit_status,success_any,success_final,wall_seconds,steps_per_second"]
         var finalRecords: [GridCell: TrainingRecord] = [:]
@@ -89,20 +89,8 @@ public struct ComparisonReport {
                     curves[task, default: []].append(series)
                 }
                 if let metric = row.goalMetric {
-                    goalMetrics[task] = metric
-                    distanceHistories[task, default: []].append((reward, color, histories))
+                    distances[task, default: (metric, [])].entries.append((reward, color, histories))
                 }
-            }
-        }
-
-        // Distance bands are clamped to the largest distance any run reached: with few seeds the
-        // t-interval is wide, and a band below zero or beyond the arena says nothing.
-        for (task, entries) in distanceHistories {
-            guard let metric = goalMetrics[task] else { continue }
-            let observed = entries.flatMap { $0.histories.joined() }.compactMap { $0.finalMetrics[metric] }.max() ?? 1
-            distanceCurves[task] = entries.compactMap {
-                ComparisonReport.curve($0.reward, $0.histories, color: $0.color, startsAtZero: false,
-                                       bounds: 0...observed, value: { $0.finalMetrics[metric] })
             }
         }
 
@@ -115,7 +103,15 @@ public struct ComparisonReport {
                 try directory.write(Data(try PNG.encode(image, compression: .small)), to: name)
                 images[task, default: []].append((name, "Learning curves on \(task): success, mean and 95 % interval over seeds"))
             }
-            if let series = distanceCurves[task], !series.isEmpty, let metric = goalMetrics[task] {
+            if let (metric, entries) = distances[task] {
+                // Bands are clamped to the largest distance any run reached: with few seeds the
+                // t-interval is wide, and a band below zero or beyond the arena says nothing.
+                let observed = entries.flatMap { $0.histories.joined() }.compactMap { $0.finalMetrics[metric] }.max() ?? 1
+                let series = entries.compactMap {
+                    ComparisonReport.curve($0.reward, $0.histories, color: $0.color, startsAtZero: false,
+                                           bounds: 0...observed, value: { $0.finalMetrics[metric] })
+                }
+                guard !series.isEmpty else { continue }
                 let name = "curves-\(task)-\(metric.replacingOccurrences(of: "_", with: "-")).png"
                 let label = metric.replacingOccurrences(of: "_", with: " ")
                 var plot = LearningCurvePlot(title: "\(task): final \(label)")
@@ -203,8 +199,7 @@ public struct ComparisonReport {
             let means = taskRows.map { Statistics.mean($0.successAny).value }.filter { !$0.isNaN }
             // Mark a best value only where the rewards differ.
             let best = means.max().flatMap { $0 > means.min()! ? $0 : nil }
-            let metric = taskRows.lazy.compactMap { row in finalRecords.first { $0.key.task == task && $0.key.reward == row.reward }
-                .flatMap { ComparisonReport.goalMetric($0.value) } }.first
+            let metric = taskRows.lazy.compactMap(\.goalMetric).first
             section.table.header = ["reward", "seeds", "success (any step)", "95 % CI", "success (final step)"]
                 + (metric.map { ["final \($0.replacingOccurrences(of: "_", with: " "))"] } ?? []) + ["wall time per cell"]
             for row in taskRows {
