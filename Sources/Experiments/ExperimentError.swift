@@ -5,6 +5,7 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case unwritableDirectory(path: String, reason: String)
     case configurationMismatch(path: String)
     case incompleteRunExists(path: String)
+    case directoryInUse(path: String)
     case missingFile(path: String)
     case invalidFile(path: String, reason: String)
     case invalidValue(String)
@@ -20,6 +21,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
         case .incompleteRunExists(let path):
             return "\(path) already holds an unfinished run with this configuration; pass --resume to continue it "
                 + "or --force to start again"
+        case .directoryInUse(let path):
+            return "\(path) is in use by another mural process; wait for it to finish or stop it first"
         case .missingFile(let path):
             return "\(path) does not exist"
         case let .invalidFile(path, reason):

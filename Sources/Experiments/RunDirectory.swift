@@ -25,14 +25,19 @@ public struct RunDirectory: Sendable {
     public init(_ url: URL) { self.url = url }
 
     /// Opens `url` for a run with `configuration` (canonical JSON bytes), creating it if needed.
-    /// Checks that it is writable before any work starts.
+    /// Checks that it is writable before any work starts. `.force` empties it, except the lock
+    /// file, so a `Lock` taken before stays valid.
     ///
     /// - Returns: the directory, and whether a run with this configuration was already there.
     public static func prepare(_ url: URL, configuration: Data, mode: Mode) throws -> (RunDirectory, existing: Bool) {
         let manager = FileManager.default
         let directory = RunDirectory(url)
         if mode == .force, manager.fileExists(atPath: url.path) {
-            do { try manager.removeItem(at: url) } catch {
+            do {
+                for entry in try manager.contentsOfDirectory(atPath: url.path) where entry != lockFile {
+                    try manager.removeItem(at: directory.file(entry))
+                }
+            } catch {
                 throw ExperimentError.unwritableDirectory(path: url.path, reason: "could not clear it: \(error.localizedDescription)")
             }
         }
@@ -45,6 +50,34 @@ public struct RunDirectory: Sendable {
         guard existing == configuration else { throw ExperimentError.configurationMismatch(path: url.path) }
         if mode == .fresh, !directory.isComplete { throw ExperimentError.incompleteRunExists(path: url.path) }
         return (directory, true)
+    }
+
+    /// An exclusive advisory lock (flock) on a directory, held until it is released or the process
+    /// ends, however it ends. Two processes writing one run would interleave its files; a
+    /// comparison killed and restarted while its old cells still run would do exactly that.
+    public final class Lock {
+        private let descriptor: Int32
+
+        fileprivate init(descriptor: Int32) { self.descriptor = descriptor }
+
+        deinit { close(descriptor) }
+    }
+
+    static let lockFile = ".lock"
+
+    /// Locks `url` (created if needed), or fails naming it when another process holds it.
+    public static func lock(_ url: URL) throws -> Lock {
+        try ensureWritable(url)
+        let path = url.appendingPathComponent(lockFile).path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ExperimentError.unwritableDirectory(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw ExperimentError.directoryInUse(path: url.path)
+        }
+        return Lock(descriptor: descriptor)
     }
 
     /// Creates `url` if needed and proves it writable by creating and removing a probe file.

@@ -71,6 +71,8 @@ struct CompareCommand: ParsableCommand {
             mural: MuralVersion.string, blasCore: BLASRuntime.coreName, steps: settings.steps,
             evaluationInterval: settings.evaluationInterval, evaluationEpisodes: settings.evaluationEpisodes,
             hiddenSizes: settings.hiddenSizes, rewardPreset: settings.rewardPreset)
+        let lock = try RunDirectory.lock(directory)
+        defer { withExtendedLifetime(lock) {} }
         _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(record), mode: force ? .force : .resume)
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")

@@ -81,6 +81,9 @@ struct TrainCommand: ParsableCommand {
 
         let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, blasCore: BLASRuntime.coreName,
                                    training: configuration)
+        // Held until the process ends: no other process may write this run meanwhile.
+        let lock = try RunDirectory.lock(URL(fileURLWithPath: output))
+        defer { withExtendedLifetime(lock) {} }
         let (directory, existing) = try RunDirectory.prepare(URL(fileURLWithPath: output), configuration: canonicalJSON(resolved),
                                                              mode: force ? .force : resume ? .resume : .fresh)
         if existing && directory.isComplete {

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+@testable import MuralCLI
 import Testing
 
 func temporaryDirectory() throws -> URL {
@@ -47,6 +48,28 @@ struct RunDirectoryTests {
         #expect(try RunDirectory.prepare(url, configuration: a, mode: .resume).existing)
         try run.write(Data("{}".utf8), to: RunDirectory.completionFile)
         #expect(try RunDirectory.prepare(url, configuration: a, mode: .fresh).existing)
+    }
+
+    @Test("a directory locked by one holder is refused to another, naming it; --force keeps the lock; it ends with its holder")
+    func locking() throws {
+        let url = try temporaryDirectory().appendingPathComponent("run")
+        var held: RunDirectory.Lock? = try RunDirectory.lock(url)
+        #expect(throws: ExperimentError.directoryInUse(path: url.path)) { try RunDirectory.lock(url) }
+        _ = try RunDirectory.prepare(url, configuration: a, mode: .force)
+        #expect(throws: ExperimentError.directoryInUse(path: url.path), "--force must not drop a held lock") {
+            try RunDirectory.lock(url)
+        }
+        do {
+            try TrainCommand.parse(["--task", "maze-zigzag-v1", "--reward", "sparse", "--steps", "10", "--out", url.path]).run()
+            Issue.record("mural train into a directory in use should fail")
+        } catch {
+            #expect(TrainCommand.fullMessage(for: error).contains("\(url.path) is in use by another mural process"),
+                    "\(TrainCommand.fullMessage(for: error))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.appendingPathComponent("metrics.csv").path))
+        held = nil
+        #expect(throws: Never.self, "the lock ends with its holder") { _ = try RunDirectory.lock(url) }
+        _ = held
     }
 
     @Test("an unwritable directory is refused before any work, naming the path")
