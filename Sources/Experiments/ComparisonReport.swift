@@ -38,8 +38,7 @@ public struct ComparisonReport {
     public static func records(in directory: URL) throws -> [TrainingRecord] {
         let url = directory.appendingPathComponent(MetricsLog.jsonLinesFile)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = RunJSON.decoder()
         return try data.split(separator: 0x0A).enumerated().map { index, line in
             do { return try decoder.decode(TrainingRecord.self, from: Data(line)) } catch {
                 throw ExperimentError.invalidFile(path: url.path, reason: "line \(index + 1) is not a training record: \(error)")

@@ -22,9 +22,7 @@ public final class MetricsLog {
     /// Rewrites both files from `records` (on resume, this drops rows written after the checkpoint).
     public func write() throws {
         try directory.write(Data(csv().utf8), to: MetricsLog.csvFile)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = RunJSON.encoder([.sortedKeys])
         var lines = Data()
         for record in records {
             lines.append(try encoder.encode(record))

@@ -142,12 +142,8 @@ public struct RunDirectory: Sendable {
     }
 }
 
-/// JSON bytes with sorted keys, so equal values always give equal bytes. Non-finite numbers (a
-/// training success rate before any episode ended is NaN) are written as "nan", "inf", "-inf",
-/// as in metrics.jsonl.
+/// JSON bytes with sorted keys, so equal values always give equal bytes (non-finite numbers as
+/// `RunJSON` spells them).
 public func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try encoder.encode(value)
+    try RunJSON.encoder([.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]).encode(value)
 }

@@ -86,17 +86,12 @@ extension TrainingLoop {
     }
 
     private static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try RunJSON.encoder([.sortedKeys]).encode(value), as: UTF8.self)
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ what: String, _ text: String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
-            return try decoder.decode(type, from: Data(text.utf8))
+            return try RunJSON.decoder().decode(type, from: Data(text.utf8))
         } catch {
             throw ArchiveError.invalidValue(what: what, detail: "\(error)")
         }
