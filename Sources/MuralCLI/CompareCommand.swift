@@ -88,9 +88,9 @@ struct CompareCommand: ParsableCommand {
 
         var report = ComparisonReport(grid: grid, results: results)
         report.pictures = pictures
-        let presetLine = preset.map { name in
-            "Preset \(name): \((try? ComparisonPreset(named: name))?.summary ?? name)"
-                + " (options given on the command line replace its values)."
+        // validate() has resolved the preset's name.
+        let presetLine = try preset.map { name in
+            "Preset \(name): \(try ComparisonPreset(named: name).summary) (options given on the command line replace its values)."
         } ?? "No preset: every setting from the command line."
         report.preamble = [
             presetLine,
