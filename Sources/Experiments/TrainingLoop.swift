@@ -24,6 +24,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var rewardPreset = RewardPreset.fast
     /// Success examples generated for learned rewards (MURAL used 150 + 100 for validation).
     public var successExamples = 200
+    /// Tuned settings of the learned rewards (nil: the reward preset's).
+    public var rewardTuning: RewardTuning?
     public var sac = SACConfiguration()
 
     public init(task: String, reward: String, steps: Int, seed: UInt64) {
@@ -43,6 +45,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try positive(evaluationEpisodes, "evaluation episodes")
         try positive(checkpointInterval, "checkpoint interval")
         try positive(sac.batchSize, "SAC batch size")
+        try rewardTuning?.validate()
         guard !sac.hiddenSizes.isEmpty, sac.hiddenSizes.allSatisfy({ $0 > 0 }) else {
             throw ExperimentError.invalidValue("SAC hidden sizes must be positive, got \(sac.hiddenSizes)")
         }
