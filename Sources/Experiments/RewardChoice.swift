@@ -56,6 +56,12 @@ public struct RewardTuning: Codable, Sendable, Equatable {
         }
     }
 
+    /// "meta-NML α = 0.04, VICE-RAQ", for reports.
+    public var description: String {
+        ([metaNMLInnerStepSize.map { "meta-NML inner step α = \($0)" }, viceVariant.map { "VICE variant \($0.rawValue)" },
+          viceLearningRate.map { "VICE learning rate \($0)" }].compactMap { $0 }).joined(separator: ", ")
+    }
+
     /// VICE's configuration with these settings.
     public var vice: VICERewardModel.Configuration {
         var configuration: VICERewardModel.Configuration = viceVariant == .raq ? .viceRAQ : .vice

@@ -99,6 +99,7 @@ struct HandValveParameters: Sendable {
 final class HandValveScene: TaskScene {
     let world: World
     let parameters: HandValveParameters
+    var hasFixedStart: Bool { parameters.valveStartAngles.lowerBound == parameters.valveStartAngles.upperBound }
     private let links: [[Body]]
     private let joints: [[HingeJoint]]
     private let valve: Body

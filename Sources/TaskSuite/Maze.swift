@@ -98,6 +98,7 @@ struct MazeParameters: Sendable {
 final class MazeScene: TaskScene {
     let world: World
     let parameters: MazeParameters
+    var hasFixedStart: Bool { parameters.startJitter == 0 }
     let field: GeodesicField
     private let ball: Body
     private let controlTimestep: Double

@@ -58,6 +58,9 @@ public final class TaskEnvironment: Environment {
     }
 
     public var taskID: String { definition.id }
+    /// Whether every episode starts from the same state, so that deterministic evaluation
+    /// episodes repeat each other and only seeds vary.
+    public var hasFixedStart: Bool { scene.hasFixedStart }
     public var horizon: Int { definition.timing.horizon }
     public var controlTimestep: Double { definition.timing.controlTimestep }
     public var physicsTimestep: Double { definition.timing.physicsTimestep }

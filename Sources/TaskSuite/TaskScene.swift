@@ -14,6 +14,9 @@ protocol TaskScene: AnyObject {
     /// Indices into the observation of the classifier features.
     var featureIndices: [Int] { get }
 
+    /// Whether every episode starts from the same state (then deterministic evaluation
+    /// episodes repeat each other).
+    var hasFixedStart: Bool { get }
     /// Samples the episode's initial state. The world has just been restored to its
     /// as-built state.
     func resetState(rng: inout SplitMix64) throws
