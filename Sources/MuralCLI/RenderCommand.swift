@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Randomness
 import Render
 import TaskSuite
 
@@ -36,7 +37,7 @@ struct RenderCommand: ParsableCommand {
         let appearance = TaskAppearance(environment)
         let view = camera.camera ?? appearance.camera
         try view.validate()
-        var seeds = SplitMix64(seed: seed)
+        var seeds = RandomGenerator(seed: seed)
         for episode in 0..<episodes {
             let directory = episodes == 1 ? output : "\(output)/episode-\(episode)"
             // Pictures, not throughput: smooth shadow edges are worth 6–16 % of the frame rate.

@@ -1,3 +1,5 @@
+import Randomness
+
 /// How one episode went.
 public struct EpisodeOutcome: Hashable, Sendable, Codable {
     /// The success predicate held on at least one step.
@@ -62,14 +64,14 @@ public enum Evaluator {
     }
 
     /// Evaluates a policy over `episodes` episodes. Episode `i`'s environment and policy seeds
-    /// are the `2i`-th and `2i+1`-th outputs of SplitMix64(`seed`), so any episode can be
+    /// are the `2i`-th and `2i+1`-th outputs of `RandomGenerator(seed: seed)`, so any episode can be
     /// replayed alone; `makeActor` builds the policy for one episode from its seed.
     /// `progress` is called after each episode with the number done.
     public static func evaluate(_ env: TaskEnvironment, policyName: String, episodes: Int, seed: UInt64,
                                 progress: (Int) -> Void = { _ in },
                                 makeActor: (_ seed: UInt64) throws -> Actor) throws -> EvaluationReport {
         precondition(episodes > 0, "evaluate needs at least one episode")
-        var seeds = SplitMix64(seed: seed)
+        var seeds = RandomGenerator(seed: seed)
         var outcomes: [EpisodeOutcome] = []
         for i in 0..<episodes {
             let envSeed = seeds.next()

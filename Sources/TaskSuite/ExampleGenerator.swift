@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 
 /// How success examples are produced.
 public enum ExampleStrategy: String, Sendable, Codable, CaseIterable {
@@ -91,7 +92,7 @@ public enum ExampleGenerator {
     public static func generate(_ env: TaskEnvironment, count: Int = defaultCount, seed: UInt64,
                                 strategy: ExampleStrategy) throws -> ExampleSet {
         precondition(count >= 0, "example count must be ≥ 0")
-        var stream = SplitMix64(seed: seed)
+        var stream = RandomGenerator(seed: seed)
         var observations: [[Double]] = []
         let maxAttempts = max(count * 20, 100)
         var attempts = 0
