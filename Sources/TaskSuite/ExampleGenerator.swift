@@ -109,13 +109,10 @@ public enum ExampleGenerator {
             case .expert:
                 let envSeed = stream.next()
                 var policy = Policy(.expert, seed: stream.next(), noise: expertNoise)
-                _ = try env.reset(seed: envSeed)
                 var successes: [[Double]] = []
-                while true {
-                    let r = try env.step(policy.action(for: env))
+                _ = try Evaluator.episode(env, seed: envSeed, actor: { env, _ in policy.action(for: env) }, onStep: { r in
                     if r.info.success { successes.append(r.observation) }
-                    if r.terminated || r.truncated { break }
-                }
+                })
                 if !successes.isEmpty { observations.append(successes[stream.index(below: successes.count)]) }
             }
         }
