@@ -205,20 +205,12 @@ public final class TrainingLoop {
         var metrics: [String: Double] = [:]
         for j in 0..<configuration.evaluationEpisodes {
             let seed = SeedStream.evaluationEpisodes.seed(configuration.seed, index: UInt64(j))
-            var current = try evaluationEnvironment.reset(seed: seed)
-            var succeeded = false
-            while true {
-                let action = agent.act(observation: current.map(Float.init), deterministic: true)
-                let result = try evaluationEnvironment.step(action.map(Double.init))
-                succeeded = succeeded || result.info.success
-                current = result.observation
-                if result.terminated || result.truncated {
-                    if succeeded { successAny += 1 }
-                    if result.info.success { successFinal += 1 }
-                    metrics.merge(result.info.metrics, uniquingKeysWith: +)
-                    break
-                }
+            let outcome = try Evaluator.episode(evaluationEnvironment, seed: seed) { [agent] _, observation in
+                agent.act(observation: observation.map(Float.init), deterministic: true).map(Double.init)
             }
+            if outcome.successAny { successAny += 1 }
+            if outcome.successFinal { successFinal += 1 }
+            metrics.merge(outcome.finalMetrics, uniquingKeysWith: +)
         }
         let n = Double(configuration.evaluationEpisodes)
         let s = progress.sinceRecord

@@ -69,6 +69,10 @@ public enum RewardCheckpoint {
     }
 
     static func appendJSON<T: Encodable>(_ value: T, to writer: inout ArchiveWriter) throws {
-        writer.append(string: String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+        // Sorted keys: JSONEncoder's default key order changes from process to process, and equal
+        // models must give equal bytes (as SACAgent's configuration does).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        writer.append(string: String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Physics
+import Randomness
 
 /// A wall of a maze: an axis-aligned segment from `from` to `to`.
 struct MazeWall: Hashable, Sendable {
@@ -153,7 +154,7 @@ final class MazeScene: TaskScene {
         try ball.setAngularVelocity(.zero)
     }
 
-    func resetState(rng: inout SplitMix64) throws {
+    func resetState(rng: inout RandomGenerator) throws {
         let j = parameters.startJitter
         try place(parameters.start + SIMD2(rng.uniform(-j...j), rng.uniform(-j...j)))
         command = .zero
@@ -212,7 +213,7 @@ final class MazeScene: TaskScene {
         return [best.x, best.y]
     }
 
-    func placeInSuccessConfiguration(rng: inout SplitMix64) throws {
+    func placeInSuccessConfiguration(rng: inout RandomGenerator) throws {
         let r = parameters.exampleRadius
         while true {
             // Uniform in the disc around the goal, by rejection from the square.
