@@ -1,3 +1,4 @@
+import Randomness
 import TaskSuite
 
 /// One method's scores on a set of tasks: `runs` runs (seeds) of each task, the layout of
@@ -98,7 +99,7 @@ public struct StratifiedBootstrap: Sendable {
 
     /// Several statistics of `scores` (for example a profile's points), from shared replications.
     public func estimates(_ scores: ScoreMatrix, _ statistics: (ScoreMatrix) -> [Double]) -> [Estimate] {
-        var generator = SplitMix64(seed: seed)
+        var generator = RandomGenerator(seed: seed)
         let replicated = (0..<replications).map { _ in statistics(resample(scores, &generator)) }
         return intervals(point: statistics(scores), replicated: replicated, count: scores.runs)
     }
@@ -106,7 +107,7 @@ public struct StratifiedBootstrap: Sendable {
     /// A statistic of two methods' scores (such as the probability of improvement), resampling
     /// each method's runs independently within every task (rliable's `StratifiedIndependentBootstrap`).
     public func estimate(_ x: ScoreMatrix, _ y: ScoreMatrix, _ statistic: (ScoreMatrix, ScoreMatrix) -> Double) -> Estimate {
-        var generator = SplitMix64(seed: seed)
+        var generator = RandomGenerator(seed: seed)
         let replicated = (0..<replications).map { _ in
             let a = resample(x, &generator)
             return [statistic(a, resample(y, &generator))]
@@ -114,7 +115,7 @@ public struct StratifiedBootstrap: Sendable {
         return intervals(point: [statistic(x, y)], replicated: replicated, count: min(x.runs, y.runs))[0]
     }
 
-    private func resample(_ scores: ScoreMatrix, _ generator: inout SplitMix64) -> ScoreMatrix {
+    private func resample(_ scores: ScoreMatrix, _ generator: inout RandomGenerator) -> ScoreMatrix {
         var values = [Double](repeating: 0, count: scores.values.count)
         for run in 0..<scores.runs {
             for task in 0..<scores.tasks {

@@ -1,5 +1,5 @@
 @testable import Experiments
-import TaskSuite
+import Randomness
 import Testing
 
 @Suite("rliable's aggregate metrics and the stratified bootstrap")
@@ -52,7 +52,7 @@ struct AggregateMetricsTests {
     @Test("the percentile bootstrap of a mean covers the true mean about 95 % of the time")
     func coverage() throws {
         // 200 synthetic experiments of 10 runs on 2 tasks with Bernoulli(0.3) and Uniform(0, 1) scores.
-        var generator = SplitMix64(seed: 11)
+        var generator = RandomGenerator(seed: 11)
         var covered = 0
         for trial in 0..<200 {
             let columns = [(0..<10).map { _ in generator.unit() < 0.3 ? 1.0 : 0 }, (0..<10).map { _ in generator.unit() }]
