@@ -187,8 +187,12 @@ final class MazeScene: TaskScene {
          "geodesic_distance": field.distance(from: SIMD2(observation[0], observation[1]))]
     }
 
+    /// The fraction of the way along the maze still to go: −d(s)/d(start), so −1 at the start and
+    /// 0 at the goal. Unscaled, −d reaches −20 per step; SAC's critic then has to fit values near
+    /// −2000 whose differences between actions are a few units, and the oracle crept toward the
+    /// goal for 300k steps without reaching it (results/ceiling).
     func denseReward(_ observation: [Double]) -> Double {
-        -field.distance(from: SIMD2(observation[0], observation[1]))
+        -field.distance(from: SIMD2(observation[0], observation[1])) / field.distance(from: parameters.start)
     }
 
     /// Greedy descent of the geodesic field: among displacements in 32 directions and three
