@@ -38,8 +38,7 @@ class LearnedReward(gym.Wrapper):
             raise TypeError(f"LearnedReward wraps Mural environments, got {type(base).__name__}")
         self.model = model
         self.positives = (np.asarray(positives, np.float32) if positives is not None
-                          else examples(base.task_id if base.spec_data["file"] is None else base._arguments["task"],
-                                        count=example_count, seed=seed).features)
+                          else examples(base, count=example_count, seed=seed).features)
         self.update_every = update_every
         self._visited = np.zeros((max_negatives, model.feature_dimension), np.float32)
         self._count = 0
