@@ -7,6 +7,9 @@ import TaskSuite
 /// One environment behind a handle: the task, plus what the interface adds around it.
 final class EnvironmentBox {
     let environment: TaskEnvironment
+    /// Held while the environment works: ctypes releases the GIL, so Python threads may call
+    /// into one environment at once.
+    let lock = NSLock()
     /// The task's metric names, sorted: the order of every `metrics` buffer.
     let metricNames: [String]
     /// Where each classifier feature sits in the observation.
@@ -25,6 +28,12 @@ final class EnvironmentBox {
             }
             return i
         }
+    }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 
     var observationCount: Int { environment.observationSpec.count }
@@ -171,7 +180,8 @@ public func mural_env_close(_ handle: UInt64) -> Int32 {
 @_cdecl("mural_env_describe")
 public func mural_env_describe(_ handle: UInt64, _ json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     guarded {
-        let text = try environments.get(handle).description()
+        let box = try environments.get(handle)
+        let text = try box.locked { try box.description() }
         try mutableBuffer(json, 1, "json")[0] = cString(text)
     }
 }
@@ -183,7 +193,9 @@ public func mural_env_reset(_ handle: UInt64, _ seed: UInt64, _ observation: Uns
     guarded {
         let box = try environments.get(handle)
         let out = try mutableBuffer(observation, box.observationCount, "observation")
-        box.write(try box.environment.reset(seed: seed), into: out.baseAddress!, success: success, metrics: metrics)
+        try box.locked {
+            box.write(try box.environment.reset(seed: seed), into: out.baseAddress!, success: success, metrics: metrics)
+        }
     }
 }
 
@@ -197,7 +209,7 @@ public func mural_env_step(_ handle: UInt64, _ action: UnsafePointer<Float>?, _ 
         let box = try environments.get(handle)
         let a = try box.action(action, count: Int(actionCount))
         let out = try mutableBuffer(observation, box.observationCount, "observation")
-        let result = try box.environment.step(a)
+        let result = try box.locked { try box.environment.step(a) }
         for i in 0..<result.observation.count { out[i] = Float(result.observation[i]) }
         reward?.pointee = result.reward
         terminated?.pointee = result.terminated ? 1 : 0
@@ -216,7 +228,7 @@ public func mural_env_render(_ handle: UInt64, _ width: Int32, _ height: Int32, 
             throw InterfaceError(.invalidArgument, "image size must be in 1...8192 per side, got \(width)×\(height)")
         }
         let out = try mutableBuffer(pixels, Int(width) * Int(height) * 3, "pixels")
-        try box.render(width: Int(width), height: Int(height), into: out.baseAddress!)
+        try box.locked { try box.render(width: Int(width), height: Int(height), into: out.baseAddress!) }
     }
 }
 
@@ -224,7 +236,8 @@ public func mural_env_render(_ handle: UInt64, _ width: Int32, _ height: Int32, 
 @_cdecl("mural_env_get_state")
 public func mural_env_get_state(_ handle: UInt64, _ json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     guarded {
-        let snapshot = try environments.get(handle).environment.snapshot()
+        let box = try environments.get(handle)
+        let snapshot = box.locked { box.environment.snapshot() }
         let text = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
         try mutableBuffer(json, 1, "json")[0] = cString(text)
     }
@@ -239,7 +252,7 @@ public func mural_env_set_state(_ handle: UInt64, _ json: UnsafePointer<CChar>?)
         do { snapshot = try JSONDecoder().decode(EnvironmentSnapshot.self, from: Data(try string(json, "state").utf8)) } catch {
             throw InterfaceError(.invalidArgument, "\(box.environment.taskID): not an environment state: \(error)")
         }
-        try box.environment.restore(snapshot)
+        try box.locked { try box.environment.restore(snapshot) }
     }
 }
 

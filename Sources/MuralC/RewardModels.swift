@@ -2,7 +2,21 @@ import Experiments
 import Foundation
 import Rewards
 
-let rewardModels = HandleTable<RewardModel>(kind: "reward model")
+/// A reward model behind a handle, with a lock: ctypes releases the GIL, so Python threads
+/// may call into one model at once.
+final class RewardBox {
+    let model: RewardModel
+    private let lock = NSLock()
+    init(_ model: RewardModel) { self.model = model }
+
+    func locked<T>(_ body: (RewardModel) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(model)
+    }
+}
+
+let rewardModels = HandleTable<RewardBox>(kind: "reward model")
 
 /// A learned reward model (`metanml`, `vice` or `count`) for the classifier features of the
 /// environment `env`'s task, configured as `OfflineReward.makeModel` does: `preset` is `fast`
@@ -18,7 +32,7 @@ public func mural_reward_create(_ kind: UnsafePointer<CChar>?, _ env: UInt64, _ 
         }
         let model = try OfflineReward.makeModel(choice, environment: try environments.get(env).environment, preset: chosenPreset,
                                                 overrides: settings.map { Data(String(cString: $0).utf8) }, seed: seed)
-        try mutableBuffer(handle, 1, "handle")[0] = rewardModels.insert(model)
+        try mutableBuffer(handle, 1, "handle")[0] = rewardModels.insert(RewardBox(model))
     }
 }
 
@@ -31,20 +45,19 @@ public func mural_reward_close(_ handle: UInt64) -> Int32 {
 @_cdecl("mural_reward_describe")
 public func mural_reward_describe(_ handle: UInt64, _ json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     guarded {
-        let model = try rewardModels.get(handle)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let configuration: Data
-        switch model {
-        case let m as MetaNMLRewardModel: configuration = try encoder.encode(m.configuration)
-        case let m as VICERewardModel: configuration = try encoder.encode(m.configuration)
-        case let m as CountBonusRewardModel: configuration = try encoder.encode(m.configuration)
-        default: configuration = Data("{}".utf8)
+        let object: [String: Any] = try rewardModels.get(handle).locked { model in
+            let configuration: Data
+            switch model {
+            case let m as MetaNMLRewardModel: configuration = try encoder.encode(m.configuration)
+            case let m as VICERewardModel: configuration = try encoder.encode(m.configuration)
+            case let m as CountBonusRewardModel: configuration = try encoder.encode(m.configuration)
+            default: configuration = Data("{}".utf8)
+            }
+            return ["kind": type(of: model).kind, "feature_dimension": model.featureDimension,
+                    "updates_completed": model.updatesCompleted, "configuration": try JSONSerialization.jsonObject(with: configuration)]
         }
-        let object: [String: Any] = [
-            "kind": type(of: model).kind, "feature_dimension": model.featureDimension,
-            "updates_completed": model.updatesCompleted, "configuration": try JSONSerialization.jsonObject(with: configuration),
-        ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         try mutableBuffer(json, 1, "json")[0] = cString(text)
     }
@@ -70,11 +83,12 @@ public func mural_reward_update(_ handle: UInt64, _ positives: UnsafePointer<Flo
                                 _ negatives: UnsafePointer<Float>?, _ negativeCount: Int64, _ columns: Int64,
                                 _ steps: UnsafeMutablePointer<Int64>?, _ meanLoss: UnsafeMutablePointer<Double>?) -> Int32 {
     guarded {
-        let model = try rewardModels.get(handle)
+        let box = try rewardModels.get(handle)
+        let model = box.model
         let p = try features(positives, rows: positiveCount, columns: columns, model: model, what: "positives")
         let n = try features(negatives, rows: negativeCount, columns: columns, model: model, what: "negatives")
         guard p.rows > 0 else { throw InterfaceError(.invalidArgument, "positives: an update needs at least one success example") }
-        let summary = try OfflineReward.update(model, positives: p, negatives: n)
+        let summary = try box.locked { try OfflineReward.update($0, positives: p, negatives: n) }
         steps?.pointee = Int64(summary.optimizerSteps)
         meanLoss?.pointee = summary.meanLoss ?? .nan
     }
@@ -87,12 +101,13 @@ public func mural_reward_update(_ handle: UInt64, _ positives: UnsafePointer<Flo
 public func mural_reward_rewards(_ handle: UInt64, _ states: UnsafePointer<Float>?, _ count: Int64, _ columns: Int64,
                                  _ successes: UnsafePointer<UInt8>?, _ rewards: UnsafeMutablePointer<Float>?) -> Int32 {
     guarded {
-        let model = try rewardModels.get(handle)
+        let box = try rewardModels.get(handle)
+        let model = box.model
         let x = try features(states, rows: count, columns: columns, model: model, what: "states")
         let flags = try successes.map { try buffer($0, Int(count), "successes").map { $0 != 0 } } ?? Array(repeating: false, count: Int(count))
         let out = try mutableBuffer(rewards, Int(count), "rewards")
         guard count > 0 else { return }
-        let values = try model.rewards(features: x, successes: flags)
+        let values = try box.locked { try $0.rewards(features: x, successes: flags) }
         for i in 0..<Int(count) { out[i] = values[i] }
     }
 }

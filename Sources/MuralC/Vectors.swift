@@ -14,7 +14,11 @@ let vectors = HandleTable<VectorBox>(kind: "vector environment")
 public func mural_vec_create(_ handles: UnsafePointer<UInt64>?, _ count: Int64, _ handle: UnsafeMutablePointer<UInt64>?) -> Int32 {
     guarded {
         guard count > 0 else { throw InterfaceError(.invalidArgument, "a vector environment needs at least one environment, got \(count)") }
-        let members = try buffer(handles, Int(count), "handles").map { try environments.get($0) }
+        let ids = try buffer(handles, Int(count), "handles")
+        guard Set(ids).count == ids.count else {
+            throw InterfaceError(.invalidArgument, "an environment appears twice in the vector environment")
+        }
+        let members = try ids.map { try environments.get($0) }
         let first = members[0]
         for (i, m) in members.enumerated() where m.environment.definition.file != first.environment.definition.file
             || m.environment.taskID != first.environment.taskID {
@@ -41,8 +45,10 @@ public func mural_vec_reset(_ handle: UInt64, _ seeds: UnsafePointer<UInt64>?, _
         let s = try buffer(seeds, n, "seeds")
         let obs = try mutableBuffer(observations, n * o, "observations")
         for (i, box) in v.members.enumerated() {
-            box.write(try box.environment.reset(seed: s[i]), into: obs.baseAddress! + i * o,
-                      success: successes.map { $0 + i }, metrics: metrics.map { $0 + i * m })
+            try box.locked {
+                box.write(try box.environment.reset(seed: s[i]), into: obs.baseAddress! + i * o,
+                          success: successes.map { $0 + i }, metrics: metrics.map { $0 + i * m })
+            }
         }
     }
 }
@@ -79,14 +85,16 @@ public func mural_vec_step(_ handle: UInt64, _ actions: UnsafePointer<Float>?, _
         for (i, box) in v.members.enumerated() {
             let out = obs.baseAddress! + i * o
             guard let action = checked[i] else {
-                box.write(try box.environment.reset(seed: seeds![i]), into: out, success: succ.baseAddress! + i,
-                          metrics: m > 0 ? met.baseAddress! + i * m : nil)
+                try box.locked {
+                    box.write(try box.environment.reset(seed: seeds![i]), into: out, success: succ.baseAddress! + i,
+                              metrics: m > 0 ? met.baseAddress! + i * m : nil)
+                }
                 r[i] = 0
                 term[i] = 0
                 trunc[i] = 0
                 continue
             }
-            let result = try box.environment.step(action)
+            let result = try box.locked { try box.environment.step(action) }
             for k in 0..<o { out[k] = Float(result.observation[k]) }
             r[i] = result.reward
             term[i] = result.terminated ? 1 : 0

@@ -150,8 +150,8 @@ def pointer(array, ctype):
     return array.ctypes.data_as(ctypes.POINTER(ctype))
 
 
-def encode(text: str | None) -> bytes | None:
-    return None if text is None else os.fsencode(text) if isinstance(text, os.PathLike) else text.encode("utf-8")
+def encode(text: str | os.PathLike | None) -> bytes | None:
+    return None if text is None else os.fsencode(text)
 
 
 if sys.byteorder != "little":  # pragma: no cover

@@ -70,7 +70,7 @@ class MuralEnv(gym.Env):
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 30}
 
-    def __init__(self, task: str | os.PathLike = "pusher-v1", render_mode: str | None = None,
+    def __init__(self, task: str | os.PathLike, render_mode: str | None = None,
                  reward: str = "sparse", terminate_on_success: bool = False, width: int = 320, height: int = 240):
         if render_mode not in (None, "rgb_array"):
             raise InvalidArgumentError(f"render_mode must be 'rgb_array' or None, got {render_mode!r}")
@@ -78,8 +78,9 @@ class MuralEnv(gym.Env):
                                terminate_on_success=terminate_on_success, width=width, height=height)
         self._handle = None
         self._handle = _open(task, reward, terminate_on_success)
-        self.spec_data = _lib.call_json("mural_env_describe", self._handle)
-        d = self.spec_data
+        # The task's names, bounds, timing and metrics, as the library describes it.
+        self.task_description = _lib.call_json("mural_env_describe", self._handle)
+        d = self.task_description
         self.task_id: str = d["id"]
         self.observation_space = _box(d["observation_low"], d["observation_high"])
         self.action_space = _box(d["action_low"], d["action_high"])

@@ -35,7 +35,7 @@ def examples(task: str | os.PathLike | MuralEnv, count: int = 200, seed: int = 0
         raise InvalidArgumentError(f"seed must be in [0, 2**64), got {seed}")
     env = task if isinstance(task, MuralEnv) else MuralEnv(task)
     try:
-        d = env.spec_data
+        d = env.task_description
         features = np.zeros((count, len(d["feature_indices"])), np.float32)
         observations = np.zeros((count, len(d["observation_names"])), np.float32)
         _lib.call("mural_examples", env.handle, int(count), int(seed), _lib.encode(strategy),

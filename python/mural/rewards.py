@@ -62,7 +62,7 @@ class RewardModel:
             _lib.call("mural_reward_create", _lib.encode(self.kind), env.handle, _lib.encode(preset),
                       _lib.encode(json.dumps(settings)) if settings else None, int(seed), ctypes.byref(handle))
             self._handle = handle.value
-            self.feature_names: list[str] = env.spec_data["feature_names"]
+            self.feature_names: list[str] = env.task_description["feature_names"]
         finally:
             if env is not task:
                 env.close()

@@ -32,7 +32,7 @@ class MuralVectorEnv(VectorEnv):
 
     metadata = {"render_modes": ["rgb_array"], "autoreset_mode": AutoresetMode.NEXT_STEP}
 
-    def __init__(self, task: str | os.PathLike = "pusher-v1", num_envs: int = 1, render_mode: str | None = None,
+    def __init__(self, task: str | os.PathLike, num_envs: int = 1, render_mode: str | None = None,
                  reward: str = "sparse", terminate_on_success: bool = False, width: int = 320, height: int = 240,
                  max_episode_steps: int | None = None):
         if num_envs < 1:

@@ -43,3 +43,8 @@ def cli_tasks(cli):
 def save_npy(path, array):
     np.save(path, np.ascontiguousarray(array, dtype=np.float32))
     return path
+
+
+def pytest_report_header(config):
+    from mural import _lib
+    return f"mural: {pathlib.Path(mural.__file__).parent}, library {_lib._library_path()}, tasks {_lib.tasks_directory()}"

@@ -47,7 +47,7 @@ def test_spaces_match_mural_tasks(task, cli_tasks):
     assert env.observation_space.shape == (row["observationDimension"],)
     assert env.action_space.shape == (row["actionDimension"],)
     assert env.observation_space.dtype == np.float32 and env.action_space.dtype == np.float32
-    assert env.spec_data["feature_names"] == row["classifierFeatures"]
+    assert env.task_description["feature_names"] == row["classifierFeatures"]
     assert env.horizon == row["horizon"] == gym.spec(f"mural/{task}").max_episode_steps
     assert env.metadata["render_fps"] == round(1 / row["controlTimestep"])
     env.close()

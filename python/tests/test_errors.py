@@ -121,3 +121,33 @@ def test_reward_model_errors():
     model.close()
     with pytest.raises(mural.ClosedError):
         model.reward(np.zeros((1, 2)))
+
+
+def test_threads_sharing_an_environment_and_a_model():
+    """ctypes releases the GIL during calls: the library serialises calls on one object."""
+    import threading
+
+    env = mural.MuralEnv("pusher-v1")
+    env.reset(seed=0)
+    model = mural.rewards.Count("pusher-v1")
+    failures = []
+
+    def work():
+        try:
+            for i in range(200):
+                try:
+                    env.step(np.zeros(2, np.float32))
+                except mural.EpisodeStateError:
+                    env.reset(seed=i)
+                model.update(np.zeros((1, 5)), np.ones((3, 5)))
+                model.reward(np.ones((5, 5)))
+        except Exception as error:  # reported below, with the thread's error
+            failures.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures
+    assert model.configuration["updates_completed"] == 800
