@@ -11,6 +11,14 @@ import pytest
 import mural
 
 REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
+
+# The package's tests fail on any warning, except gym.make's note on the pusher's constant hand
+# height (see test_env.py). Each module sets `pytestmark = STRICT_WARNINGS`; other test modules
+# (which may import libraries that warn) keep pytest's defaults.
+STRICT_WARNINGS = [
+    pytest.mark.filterwarnings("error"),
+    pytest.mark.filterwarnings("ignore:.*A Box observation space maximum and minimum values are equal:UserWarning"),
+]
 TASK_IDS = mural.task_ids()
 
 

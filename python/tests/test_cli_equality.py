@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 import mural
-from conftest import TASK_IDS, save_npy
+from conftest import STRICT_WARNINGS, TASK_IDS, save_npy
 from pngread import read_rgb
+
+pytestmark = STRICT_WARNINGS
 
 
 @pytest.mark.parametrize("task", TASK_IDS)

@@ -10,7 +10,9 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import mural
-from conftest import REPOSITORY, TASK_IDS
+from conftest import REPOSITORY, STRICT_WARNINGS, TASK_IDS
+
+pytestmark = STRICT_WARNINGS
 
 # The warnings check_env may give a Mural task. Velocities and positions of free objects are
 # unbounded (as in Gymnasium-Robotics' and MuJoCo's tests), and the pusher's hand moves in a

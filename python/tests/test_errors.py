@@ -5,7 +5,9 @@ import pytest
 
 import gymnasium as gym
 import mural
-from conftest import REPOSITORY
+from conftest import REPOSITORY, STRICT_WARNINGS
+
+pytestmark = STRICT_WARNINGS
 
 
 def test_unknown_task_id_lists_the_valid_ones():

@@ -4,6 +4,9 @@ import gymnasium as gym
 import numpy as np
 
 import mural
+from conftest import STRICT_WARNINGS
+
+pytestmark = STRICT_WARNINGS
 
 
 def test_learned_reward_wrapper_scores_visited_states_and_updates():

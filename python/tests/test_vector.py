@@ -6,6 +6,9 @@ import pytest
 from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
 import mural
+from conftest import STRICT_WARNINGS
+
+pytestmark = STRICT_WARNINGS
 
 
 def _assert_same_step(ours, theirs, step):
