@@ -33,7 +33,7 @@ struct RolloutCommand: ParsableCommand {
         let environment = try TaskRegistry.located().makeEnvironment(task)
         let matrix = try NPY.readFloat32Matrix(from: actions)
         guard matrix.columns == environment.actionSpec.count else {
-            throw ValidationError("\(actions) has \(matrix.columns) columns; \(task) takes \(environment.actionSpec.count) action components")
+            throw ExperimentError.invalidFile(path: actions, reason: "has \(matrix.columns) columns; \(task) takes \(environment.actionSpec.count) action components")
         }
         let appearance = TaskAppearance(environment)
         let recorder = try frames.map { try EpisodeRecorder(directory: $0, width: width, height: height, shadowFiltering: .bilinear) }
@@ -43,7 +43,7 @@ struct RolloutCommand: ParsableCommand {
         var ending = "the actions ran out"
         for row in 0..<matrix.rows {
             guard environment.phase == .running else {
-                throw ValidationError("\(actions) has \(matrix.rows) rows, but the episode ended after \(row) steps")
+                throw ExperimentError.invalidFile(path: actions, reason: "has \(matrix.rows) rows, but the episode ended after \(row) steps")
             }
             let result = try environment.step(matrix.row(row).map(Double.init))
             observations.append(result.observation)
