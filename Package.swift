@@ -58,7 +58,7 @@ let package = Package(
             ]
         ),
 
-        .target(name: "MuralC", dependencies: ["Physics", "TaskSuite", "Rewards", "Render", "Experiments"]),
+        .target(name: "MuralC", dependencies: ["Physics", "TaskSuite", "NeuralNet", "Rewards", "Render", "Experiments"]),
 
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),

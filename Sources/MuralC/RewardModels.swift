@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import NeuralNet
 import Rewards
 
 /// A reward model behind a handle, with a lock: ctypes releases the GIL, so Python threads
@@ -25,6 +26,9 @@ let rewardModels = HandleTable<RewardBox>(kind: "reward model")
 public func mural_reward_create(_ kind: UnsafePointer<CChar>?, _ env: UInt64, _ preset: UnsafePointer<CChar>?,
                                 _ settings: UnsafePointer<CChar>?, _ seed: UInt64, _ handle: UnsafeMutablePointer<UInt64>?) -> Int32 {
     guarded {
+        // One OpenBLAS thread, as `mural` runs: RL-sized layers gain nothing from more, and idle
+        // OpenBLAS threads spin on the cores the caller's agent needs.
+        BLASRuntime.setThreadCount(1)
         let choice = try RewardChoice(parsing: try string(kind, "reward model"))
         let presetName = try string(preset, "preset")
         guard let chosenPreset = RewardPreset(rawValue: presetName) else {
