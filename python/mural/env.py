@@ -11,7 +11,7 @@ import numpy as np
 from gymnasium import spaces
 
 from . import _lib
-from .errors import InvalidArgumentError
+from .errors import ClosedError, InvalidArgumentError
 
 # Seeds Mural's generator takes: any 64-bit word.
 SEED_BOUND = 2**64
@@ -68,6 +68,7 @@ class MuralEnv(gym.Env):
     environment's ``np_random``. ``info`` holds ``is_success`` and the task's metrics.
     """
 
+    # render_fps is per task (one frame per control step); set in __init__.
     metadata = {"render_modes": ["rgb_array"], "render_fps": 30}
 
     def __init__(self, task: str | os.PathLike, render_mode: str | None = None,
@@ -105,7 +106,6 @@ class MuralEnv(gym.Env):
     @property
     def handle(self) -> int:
         if self._handle is None:
-            from .errors import ClosedError
             raise ClosedError(f"{self._arguments['task']}: the environment is closed")
         return self._handle
 

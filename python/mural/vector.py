@@ -13,7 +13,7 @@ from gymnasium.vector.utils import batch_space
 
 from . import _lib
 from .env import SEED_BOUND, MuralEnv
-from .errors import InvalidArgumentError
+from .errors import ClosedError, InvalidArgumentError
 
 
 class MuralVectorEnv(VectorEnv):
@@ -80,7 +80,6 @@ class MuralVectorEnv(VectorEnv):
     @property
     def handle(self) -> int:
         if self._handle is None:
-            from .errors import ClosedError
             raise ClosedError(f"{self.task_id}: the vector environment is closed")
         return self._handle
 
