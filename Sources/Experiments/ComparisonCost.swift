@@ -1,11 +1,15 @@
 import TaskSuite
 
-/// What a comparison will cost, from measured throughput: environment steps per second of one
-/// cell on one core (SAC (64, 64), batch 256, one update per step; the `fast` learned rewards;
-/// two cells at a time on the project's 2-vCPU machine; see docs/benchmarks.md).
+/// What a comparison will cost: environment steps per second of one cell on one core (SAC
+/// (64, 64), batch 256, one update per step; the `fast` learned rewards; two cells at a time on
+/// the project's 2-vCPU machine).
 public struct ComparisonCost: Sendable {
-    /// Measured steps per second by task family and reward. Other SAC sizes or the paper's
-    /// reward models run slower, and the estimate says so.
+    /// Steps per second by task family and reward. The maze rates and the pusher's dense rate were
+    /// measured on an idle machine (docs/benchmarks.md: the quick comparison and the learning
+    /// check); the others are estimates that add the learned rewards' per-step cost on the maze
+    /// (meta-NML +1.0 ms, VICE +0.4 ms) to each task's own, and the hand's larger networks. A
+    /// finished comparison's report gives the measured cost. Other SAC sizes or the paper's reward
+    /// models run slower, and the estimate says so.
     public static let measuredStepsPerSecond: [TaskDefinition.Family: [RewardChoice: Double]] = [
         .maze: [.metanml: 590, .vice: 910, .sparse: 1470, .count: 1450, .dense: 1470],
         .pusher: [.metanml: 520, .vice: 780, .sparse: 1250, .count: 1230, .dense: 1250],
