@@ -5,7 +5,8 @@ import NeuralNet
 /// stream, so that a resumed run continues bit for bit. Written atomically (see `ArchiveWriter.write`).
 extension SACAgent {
     public static let checkpointMagic = "MURALSAC"
-    public static let checkpointVersion: UInt32 = 1
+    /// 2: sealed with a CRC-32 (version 1 had none and is refused).
+    public static let checkpointVersion: UInt32 = 2
 
     public func save(to path: String) throws {
         var writer = ArchiveWriter(magic: Self.checkpointMagic, version: Self.checkpointVersion)
@@ -13,13 +14,10 @@ extension SACAgent {
         try writer.write(to: path)
     }
 
-    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` on a foreign, newer, truncated or
-    /// internally inconsistent file.
+    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` naming the file on a foreign, older,
+    /// newer, corrupted or internally inconsistent file.
     public static func load(from path: String) throws -> SACAgent {
-        var reader = try ArchiveReader(contentsOf: path, magic: checkpointMagic, supportedVersion: checkpointVersion)
-        let agent = try read(from: &reader)
-        try reader.finish()
-        return agent
+        try ArchiveReader.read(path, magic: checkpointMagic, version: checkpointVersion) { try read(from: &$0) }
     }
 
     /// Appends the agent's fields to an archive, so that larger checkpoints (a training run's) can nest it.

@@ -1,0 +1,94 @@
+import Agents
+import Experiments
+import Foundation
+import NeuralNet
+import Rewards
+import TaskSuite
+import Testing
+
+/// Every kind of archive Mural writes is sealed with a CRC-32: a changed byte anywhere in the file,
+/// header and checksum included, is refused with an error naming the file, never read as valid.
+@Suite("Corrupted archives")
+struct ArchiveCorruptionTests {
+    @Test("a network checkpoint with any byte changed is refused")
+    func network() throws {
+        let small = MLP(inputSize: 2, hiddenSizes: [3], outputSize: 1)
+        var generator = SeededGenerator(seed: 4)
+        let parameters: [Float] = small.initialParameters(using: &generator)
+        let checkpoint = NetworkCheckpoint(architecture: small, parameters: parameters,
+                                           optimizer: Adam<Float>(parameterCount: parameters.count, learningRate: 1e-3))
+        try expectEveryFlipRefused("network") { try checkpoint.save(to: $0) } load: { _ = try NetworkCheckpoint.load(from: $0) }
+    }
+
+    @Test("a SAC policy with any byte changed is refused")
+    func policy() throws {
+        var configuration = SACConfiguration()
+        configuration.hiddenSizes = [2]
+        let agent = SACAgent(observationSize: 2, actionSize: 1, configuration: configuration, seed: 3)
+        try expectEveryFlipRefused("policy") { try agent.save(to: $0) } load: { _ = try SACAgent.load(from: $0) }
+    }
+
+    @Test("a reward model of every kind with any byte changed is refused")
+    func rewardModels() throws {
+        var metaNML = MetaNMLRewardModel.Configuration(hiddenSize: 2, distanceThreshold: 0.5, queryPointWeight: 1)
+        metaNML.initialMetaEpochs = 1
+        var vice = VICERewardModel.Configuration.vice
+        vice.hiddenSizes = [2]
+        let models: [any RewardModel] = [
+            try SparseRewardModel(featureDimension: 2),
+            try CountBonusRewardModel(configuration: .init(lowerBounds: [0, 0], upperBounds: [1, 1], binsPerDimension: 2)),
+            try VICERewardModel(featureDimension: 2, configuration: vice, seed: 1),
+            try MetaNMLRewardModel(featureDimension: 2, configuration: metaNML, seed: 1),
+            try ExactCNMLRewardModel(featureDimension: 2, configuration: .init(hiddenSize: 2), seed: 1),
+        ]
+        for model in models {
+            try expectEveryFlipRefused(type(of: model).kind) { try model.save(to: $0) } load: { _ = try RewardCheckpoint.load(from: $0) }
+        }
+    }
+
+    @Test("a training checkpoint with any byte changed is refused when resuming")
+    func trainingCheckpoint() throws {
+        var configuration = smallConfiguration(seed: 5, steps: 20)
+        configuration.sac.hiddenSizes = [2]
+        configuration.evaluationInterval = 20
+        configuration.evaluationEpisodes = 1
+        let loop = try makeLoop(configuration)
+        try loop.run { _ in }
+        // The same environments serve every attempt: a refused checkpoint leaves them untouched.
+        let registry = try TaskRegistry.located()
+        let environment = try registry.makeEnvironment(configuration.task, reward: .dense)
+        let evaluationEnvironment = try registry.makeEnvironment(configuration.task, reward: .dense)
+        try expectEveryFlipRefused("training checkpoint") { try loop.saveCheckpoint(to: $0) } load: { path in
+            _ = try TrainingLoop(resumingFrom: path, configuration: configuration, environment: environment,
+                                 evaluationEnvironment: evaluationEnvironment,
+                                 rewards: { _ in TaskReward(.dense, environment: environment) })
+        }
+    }
+
+    /// Writes an archive with `save`, checks that `load` reads it, then changes each byte in turn
+    /// (one bit, and all eight) and checks that `load` refuses every copy with an error naming the file.
+    func expectEveryFlipRefused(_ kind: String, save: (String) throws -> Void, load: (String) throws -> Void) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("archive.bin").path
+        try save(path)
+        let good = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        try load(path)
+        var accepted: [Int] = [], unnamed: [String] = []
+        for offset in good.indices {
+            for mask: UInt8 in [0x01, 0xFF] {
+                var damaged = good
+                damaged[offset] ^= mask
+                try Data(damaged).write(to: URL(fileURLWithPath: path))
+                do {
+                    try load(path)
+                    accepted.append(offset)
+                } catch {
+                    if !"\(error)".contains(path), unnamed.count < 3 { unnamed.append("offset \(offset): \(error)") }
+                }
+            }
+        }
+        #expect(accepted.isEmpty, "\(kind): changed bytes at offsets \(accepted) of \(good.count) were read as valid")
+        #expect(unnamed.isEmpty, "\(kind): errors that do not name the file: \(unnamed)")
+    }
+}
