@@ -28,7 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Reward: \(TrainCommand.rewardNames.joined(separator: ", ")); required unless the --config file gives it.")
     var reward: String?
     @Option(help: "Environment steps; required unless the --config file gives them.") var steps: Int?
-    @Option(help: "Seed of every random choice in the run (default 0).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed of every random choice in the run (default 0).", transform: parseSeed)
+    var seed: UInt64?
     @Option(name: .customLong("out"), help: "Run directory.") var output: String
     @Option(help: "Environment steps between evaluations (default 1000).") var evaluationInterval: Int?
     @Option(help: "Episodes per evaluation (default 10).") var evaluationEpisodes: Int?
