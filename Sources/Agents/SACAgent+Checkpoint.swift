@@ -76,7 +76,14 @@ extension SACAgent {
         guard sizes.count == 3, sizes[0] > 0, sizes[1] > 0, sizes[2] >= 0 else {
             throw ArchiveError.invalidValue(what: "agent sizes", detail: "\(sizes)")
         }
-        let agent = SACAgent(observationSize: sizes[0], actionSize: sizes[1], configuration: configuration, seed: 0)
+        // The agent allocates its networks from these sizes: they must fit in what is left.
+        let (observations, actions) = (sizes[0], sizes[1])
+        guard observations < Int.max / 2, actions < Int.max / 4 else {
+            throw ArchiveError.invalidValue(what: "agent sizes", detail: "\(sizes)")
+        }
+        try reader.requireRoom(forNetworks: [[observations] + configuration.hiddenSizes + [2 * actions],
+                                             [observations + actions] + configuration.hiddenSizes + [1]], "agent networks")
+        let agent = SACAgent(observationSize: observations, actionSize: actions, configuration: configuration, seed: 0)
         agent.updateCount = sizes[2]
 
         for (expected, what) in [(agent.policyNetwork, "policy network"), (agent.criticNetwork, "critic network")] {

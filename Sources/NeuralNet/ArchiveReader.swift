@@ -100,6 +100,28 @@ public struct ArchiveReader {
         return values
     }
 
+    /// Bytes left before the checksum.
+    public var remainingByteCount: Int { end - position }
+
+    /// Fails unless the rest of the archive could hold the parameters of networks with these layer
+    /// widths, as `Float`s. Readers call it before building networks from stored sizes, so that a
+    /// wrong size is an error rather than an enormous allocation or an overflow.
+    public func requireRoom(forNetworks layerSizes: [[Int]], _ what: String) throws {
+        var total = 0
+        for sizes in layerSizes {
+            guard let count = MLP.parameterCount(layerSizes: sizes) else {
+                throw ArchiveError.invalidValue(what: what, detail: "layer widths \(sizes)")
+            }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { throw ArchiveError.invalidValue(what: what, detail: "layer widths \(layerSizes)") }
+            total = sum
+        }
+        guard total <= remainingByteCount / MemoryLayout<Float>.size else {
+            throw ArchiveError.invalidValue(
+                what: what, detail: "networks of widths \(layerSizes) have \(total) parameters, more than the \(remainingByteCount) bytes left")
+        }
+    }
+
     /// Fails unless every byte was consumed: extra bytes mean a different or corrupted layout.
     public func finish() throws {
         guard position == end else { throw ArchiveError.trailingBytes(count: end - position) }

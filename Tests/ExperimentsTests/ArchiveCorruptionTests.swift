@@ -65,6 +65,40 @@ struct ArchiveCorruptionTests {
         }
     }
 
+    @Test("stored network sizes too large for the file are refused before anything is built (found by fuzzing)")
+    func oversizedNetworks() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("sized.bin").path
+        func refusal(_ write: (inout ArchiveWriter) throws -> Void, magic: String, version: UInt32,
+                     load: (String) throws -> Void) throws -> String {
+            var writer = ArchiveWriter(magic: magic, version: version)
+            try write(&writer)
+            try writer.write(to: path)
+            let error = #expect(throws: ArchiveError.self) { try load(path) }
+            return error.map { "\($0)" } ?? ""
+        }
+        // A meta-NML width whose parameter count overflowed Int and crashed the reader.
+        for width in [Int.max / 2, 1 << 20] {
+            var metaNML = MetaNMLRewardModel.Configuration(hiddenSize: width, distanceThreshold: 0.5, queryPointWeight: 1)
+            metaNML.initialMetaEpochs = 1
+            let message = try refusal({ writer in
+                writer.append(string: MetaNMLRewardModel.kind)
+                writer.append(string: String(decoding: try JSONEncoder().encode(metaNML), as: UTF8.self))
+                writer.append(integers: [2, 0, 0])
+            }, magic: RewardCheckpoint.magic, version: RewardCheckpoint.formatVersion) { _ = try RewardCheckpoint.load(from: $0) }
+            #expect(message.contains("meta-NML network") && message.contains(path), "\(message)")
+        }
+        // An agent whose networks would take terabytes.
+        var sac = SACConfiguration()
+        sac.hiddenSizes = [1 << 20, 1 << 20]
+        let message = try refusal({ writer in
+            writer.append(string: String(decoding: try JSONEncoder().encode(sac), as: UTF8.self))
+            writer.append(integers: [3, 2, 0])
+        }, magic: SACAgent.checkpointMagic, version: SACAgent.checkpointVersion) { _ = try SACAgent.load(from: $0) }
+        #expect(message.contains("agent networks") && message.contains(path), "\(message)")
+    }
+
     /// Writes an archive with `save`, checks that `load` reads it, then changes each byte in turn
     /// (one bit, and all eight) and checks that `load` refuses every copy with an error naming the file.
     func expectEveryFlipRefused(_ kind: String, save: (String) throws -> Void, load: (String) throws -> Void) throws {
