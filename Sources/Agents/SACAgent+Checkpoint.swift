@@ -83,6 +83,12 @@ extension SACAgent {
         }
         try reader.requireRoom(forNetworks: [[observations] + configuration.hiddenSizes + [2 * actions],
                                              [observations + actions] + configuration.hiddenSizes + [1]], "agent networks")
+        // Its scratch space holds a batch of every layer's values: a damaged batch size would
+        // allocate without limit. 2²⁴ values is a hundred times what the paper's agents use.
+        let widths = ([observations + actions] + configuration.hiddenSizes + [2 * actions]).reduce(0, +)
+        guard configuration.batchSize > 0, configuration.batchSize <= (1 << 24) / widths else {
+            throw ArchiveError.invalidValue(what: "agent batch size", detail: "\(configuration.batchSize) for layers of \(widths) values")
+        }
         let agent = SACAgent(observationSize: observations, actionSize: actions, configuration: configuration, seed: 0)
         agent.updateCount = sizes[2]
 

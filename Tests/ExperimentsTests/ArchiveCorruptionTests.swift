@@ -65,7 +65,7 @@ struct ArchiveCorruptionTests {
         }
     }
 
-    @Test("stored network sizes too large for the file are refused before anything is built (found by fuzzing)")
+    @Test("stored sizes too large for the file are refused before anything is built (found by fuzzing)")
     func oversizedNetworks() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -97,6 +97,18 @@ struct ArchiveCorruptionTests {
             writer.append(integers: [3, 2, 0])
         }, magic: SACAgent.checkpointMagic, version: SACAgent.checkpointVersion) { _ = try SACAgent.load(from: $0) }
         #expect(message.contains("agent networks") && message.contains(path), "\(message)")
+        // A batch size that crashed the reader (0) or would allocate without limit.
+        for batchSize in [0, -3, 1 << 40] {
+            var sac = SACConfiguration()
+            sac.hiddenSizes = [2]
+            sac.batchSize = batchSize
+            let message = try refusal({ writer in
+                writer.append(string: String(decoding: try JSONEncoder().encode(sac), as: UTF8.self))
+                writer.append(integers: [3, 2, 0])
+                writer.append(scalars: [Float](repeating: 0, count: 100))  // room for the networks
+            }, magic: SACAgent.checkpointMagic, version: SACAgent.checkpointVersion) { _ = try SACAgent.load(from: $0) }
+            #expect(message.contains("agent batch size"), "\(message)")
+        }
     }
 
     /// Writes an archive with `save`, checks that `load` reads it, then changes each byte in turn
