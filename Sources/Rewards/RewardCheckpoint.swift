@@ -74,6 +74,10 @@ public enum RewardCheckpoint {
     }
 
     static func appendJSON<T: Encodable>(_ value: T, to writer: inout ArchiveWriter) throws {
-        writer.append(string: String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+        // Sorted keys: JSONEncoder's default order changes from process to process, and equal
+        // models must give equal bytes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        writer.append(string: String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
