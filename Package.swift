@@ -5,6 +5,7 @@ import PackageDescription
 //
 // Layering (each module owns one idea; see docs/architecture.md):
 //   CODE, COpenBLAS, CPNG   system libraries from Debian, found through pkg-config
+//   Randomness              the one seeded generator (xoshiro256**) and its specified draws
 //   Physics                 a typed, deterministic Swift layer over ODE
 //   TaskSuite               environments defined as data in Tasks/, experts, success examples
 //   NeuralNet               BLAS-backed MLPs on flat parameter vectors, losses, Adam, checkpoints
@@ -16,6 +17,7 @@ import PackageDescription
 let package = Package(
     name: "Mural",
     products: [
+        .library(name: "Randomness", targets: ["Randomness"]),
         .library(name: "Physics", targets: ["Physics"]),
         .library(name: "TaskSuite", targets: ["TaskSuite"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
@@ -41,28 +43,30 @@ let package = Package(
         // libpng's low-level writer longjmps on error; the setjmp lives in this C target.
         .target(name: "CPNGWriter", dependencies: ["CPNG"]),
 
+        .target(name: "Randomness"),
         .target(name: "Physics", dependencies: ["CODE"]),
-        .target(name: "TaskSuite", dependencies: ["Physics", .product(name: "Yams", package: "Yams")]),
+        .target(name: "TaskSuite", dependencies: ["Physics", "Randomness", .product(name: "Yams", package: "Yams")]),
         .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
-        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CZlib"]),
-        .target(name: "Agents", dependencies: ["NeuralNet"]),
-        .target(name: "Rewards", dependencies: ["NeuralNet"]),
-        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Rewards", "Render"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CZlib", "Randomness"]),
+        .target(name: "Agents", dependencies: ["NeuralNet", "Randomness"]),
+        .target(name: "Rewards", dependencies: ["NeuralNet", "Randomness"]),
+        .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Randomness"]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Experiments", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Experiments", "Randomness", "CODE", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "NeuralNet", "Render", "MuralCLI"]),
-        .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet", "Randomness"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "NeuralNet", "Render", "MuralCLI", "Randomness"]),
+        .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics", "Randomness"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
-        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet"]),
+        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet", "Randomness"]),
     ]
 )

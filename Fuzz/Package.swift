@@ -19,7 +19,7 @@ let package = Package(
     targets: [
         fuzzer("fuzz-task-yaml", ["TaskSuite"]),
         fuzzer("fuzz-npy", ["TaskSuite"]),
-        fuzzer("fuzz-archive", ["NeuralNet", "Agents", "Rewards", "Experiments", "TaskSuite"]),
+        fuzzer("fuzz-archive", ["Randomness", "NeuralNet", "Agents", "Rewards", "Experiments", "TaskSuite"]),
         fuzzer("fuzz-train-config", ["Experiments"]),
     ]
 )

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// A bounded, preallocated ring of transitions (s, a, s′, terminal and time-limit flags, classifier
 /// features, reward).
@@ -107,12 +108,12 @@ public final class ReplayBuffer {
     }
 
     /// Fills `batch` with `batch.size` transitions drawn uniformly with replacement (as softlearning does).
-    public func sample(into batch: ReplayBatch, using generator: inout SeededGenerator) {
+    public func sample(into batch: ReplayBatch, using generator: inout RandomGenerator) {
         precondition(count > 0, "cannot sample from an empty replay buffer")
         precondition(batch.observationSize == observationSize && batch.actionSize == actionSize
                      && batch.featureSize == featureSize, "batch was built for a different buffer")
         for row in 0..<batch.size {
-            batch.indices[row] = Int.random(in: 0..<count, using: &generator)
+            batch.indices[row] = generator.index(below: count)
         }
         gather(batch)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import Randomness
 
 /// Agent checkpoints: configuration, networks, targets, optimiser states, temperature and the random
 /// stream, so that a resumed run continues bit for bit. Written atomically (see `ArchiveWriter.write`).
@@ -108,7 +109,7 @@ extension SACAgent {
         }
         agent.logTemperature = try reader.readScalars("log temperature", as: Float.self, expectedCount: 1)[0]
         agent.temperatureOptimizer = try Adam<Float>(from: &reader, what: "temperature optimiser", parameterCount: 1)
-        agent.generator = try SeededGenerator(from: &reader)
+        agent.generator = try RandomGenerator(from: &reader)
         return agent
     }
 }

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 extension SACAgent {
     /// log π(a′|s) for a fresh sample a′ ~ π(·|s) at each of `count` observations (row-major,
@@ -11,7 +12,7 @@ extension SACAgent {
         guard count > 0 else { return [] }
         let workspace = MLPWorkspace<Float>(for: policyNetwork, capacity: count)
         var noise = [Float](repeating: 0, count: count * actionSize)
-        for i in noise.indices { noise[i] = generator.nextGaussian() }
+        for i in noise.indices { noise[i] = Float(generator.normal()) }
         var actions = [Float](repeating: 0, count: count * actionSize)
         var logProbabilities = [Float](repeating: 0, count: count)
         let outputs = policyParameters.withUnsafeBufferPointer { parameters in

@@ -1,5 +1,6 @@
 import Glibc
 import NeuralNet
+import Randomness
 
 /// Losses and diagnostics of one SAC gradient step.
 public struct SACUpdateStatistics: Sendable, Equatable {
@@ -20,7 +21,7 @@ public struct SACUpdateStatistics: Sendable, Equatable {
 ///
 /// A training loop drives it with `explorationAction`, stores transitions in a `ReplayBuffer`, and calls
 /// `update(from:rewards:)`; the `rewards` closure lets any reward model (meta-NML, a VICE classifier)
-/// label the sampled batch. Everything random draws from one `SeededGenerator`, so a seed fixes every bit
+/// label the sampled batch. Everything random draws from one `RandomGenerator`, so a seed fixes every bit
 /// of the run once the loop pins OpenBLAS to one thread (`BLASRuntime.setThreadCount(1)`) and a kernel
 /// (`OPENBLAS_CORETYPE`): different kernels round differently, and some are not reproducible across threads.
 public final class SACAgent {
@@ -37,7 +38,7 @@ public final class SACAgent {
     var critics: [Critic]
     public internal(set) var logTemperature: Float
     var temperatureOptimizer: Adam<Float>
-    public internal(set) var generator: SeededGenerator
+    public internal(set) var generator: RandomGenerator
     public internal(set) var updateCount = 0
 
     /// The distribution head on top of `policyNetwork`.
@@ -67,7 +68,7 @@ public final class SACAgent {
         criticNetwork = MLP(inputSize: observationSize + actionSize, hiddenSizes: configuration.hiddenSizes, outputSize: 1)
         policy = SquashedGaussianPolicy(actionSize: actionSize, logStdRange: configuration.logStdRange)
 
-        generator = SeededGenerator(seed: seed)
+        generator = RandomGenerator(seed: seed)
         policyParameters = policyNetwork.initialParameters(using: &generator)
         policyOptimizer = Adam(parameterCount: policyNetwork.parameterCount, learningRate: configuration.policyLearningRate)
         critics = []
@@ -111,7 +112,7 @@ public final class SACAgent {
                 policy.meanAction(outputs: outputs, actions: action)
             } else {
                 var noise = [Float](repeating: 0, count: actionSize)
-                for i in noise.indices { noise[i] = generator.nextGaussian() }
+                for i in noise.indices { noise[i] = Float(generator.normal()) }
                 var logProbability: Float = 0
                 noise.withUnsafeBufferPointer { noise in
                     withUnsafeMutablePointer(to: &logProbability) { logProbability in
@@ -126,7 +127,7 @@ public final class SACAgent {
 
     /// A uniform action in [−1, 1]^|A|, for the warm-up phase.
     public func randomAction() -> [Float] {
-        (0..<actionSize).map { _ in Float.random(in: -1...1, using: &generator) }
+        (0..<actionSize).map { _ in Float(generator.uniform(-1...1)) }
     }
 
     /// The action to take at training step `environmentStep` (0-based): uniform during the
@@ -291,7 +292,7 @@ public final class SACAgent {
     /// Runs the policy on `observations` (batch rows) and draws ã, log π(ã|s) into the scratch buffers.
     private func samplePolicy(observations: [Float]) {
         let s = scratch
-        for i in 0..<s.noise.count { s.noise[i] = generator.nextGaussian() }
+        for i in 0..<s.noise.count { s.noise[i] = Float(generator.normal()) }
         let outputs = policyParameters.withUnsafeBufferPointer { parameters in
             observations.withUnsafeBufferPointer { input in
                 policyNetwork.forward(parameters: parameters, input: input, batchSize: s.batchSize, workspace: s.policyWorkspace)

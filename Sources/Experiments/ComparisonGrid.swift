@@ -24,6 +24,8 @@ public struct CellResult: Sendable, Codable {
         /// Already complete from an earlier invocation; not run again.
         case skipped
         case failed
+        /// Found unfinished by a report (`mural report`); it may still be running elsewhere.
+        case incomplete
     }
 
     public var cell: GridCell
@@ -34,6 +36,10 @@ public struct CellResult: Sendable, Codable {
     public var logTail: String?
     /// How long the cell's process ran in this invocation (nil when skipped).
     public var processSeconds: Double? = nil
+
+    public init(cell: GridCell, status: Status, exitStatus: Int32 = 0, logTail: String? = nil, processSeconds: Double? = nil) {
+        (self.cell, self.status, self.exitStatus, self.logTail, self.processSeconds) = (cell, status, exitStatus, logTail, processSeconds)
+    }
 }
 
 /// A grid of training runs (tasks × rewards × seeds), each in its own process.
@@ -45,13 +51,20 @@ public struct CellResult: Sendable, Codable {
 public struct ComparisonGrid: Sendable {
     public var cells: [GridCell]
     public var directory: URL
-    /// Arguments of `mural train` common to every cell (steps, evaluation settings, ...).
-    public var trainArguments: [String]
+    /// Arguments of `mural train` for a cell besides its task, reward, seed and directory
+    /// (steps, evaluation settings, ...).
+    public var trainArguments: @Sendable (GridCell) -> [String]
 
-    public init(tasks: [String], rewards: [String], seeds: [UInt64], directory: URL, trainArguments: [String]) {
-        cells = tasks.flatMap { task in rewards.flatMap { reward in seeds.map { GridCell(task: task, reward: reward, seed: $0) } } }
+    public init(cells: [GridCell], directory: URL, trainArguments: @escaping @Sendable (GridCell) -> [String]) {
+        self.cells = cells
         self.directory = directory
         self.trainArguments = trainArguments
+    }
+
+    /// Every task × reward × seed, with the same arguments for every cell.
+    public init(tasks: [String], rewards: [String], seeds: [UInt64], directory: URL, trainArguments: [String]) {
+        self.init(cells: tasks.flatMap { task in rewards.flatMap { reward in seeds.map { GridCell(task: task, reward: reward, seed: $0) } } },
+                  directory: directory, trainArguments: { _ in trainArguments })
     }
 
     /// The cells in the order they start: meta-NML's first, as they take longest, so that the
@@ -82,7 +95,7 @@ public struct ComparisonGrid: Sendable {
             ProcessPool.Job(
                 executable: executable,
                 arguments: ["train", "--task", cell.task, "--reward", cell.reward, "--seed", String(cell.seed),
-                            "--out", runDirectory(cell).path, "--resume"] + trainArguments,
+                            "--out", runDirectory(cell).path, "--resume"] + trainArguments(cell),
                 log: log(cell), name: cell.relativePath)
         }
         var done = 0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a comparison varies: the grid (tasks × rewards × seeds) and the settings every
 /// cell trains with.
 public struct ComparisonSettings: Equatable, Sendable {
@@ -12,9 +14,15 @@ public struct ComparisonSettings: Equatable, Sendable {
     /// Hidden widths of the SAC networks.
     public var hiddenSizes: [Int]
     public var rewardPreset: RewardPreset
+    /// Per-task replacements of `steps` and `seeds` (the suite gives each task its own budget).
+    public var taskSteps: [String: Int] = [:]
+    public var taskSeeds: [String: Int] = [:]
+    /// The learned rewards' tuned settings (nil: the reward preset's).
+    public var rewardTuning: RewardTuning?
 
     public init(tasks: [String], rewards: [String], seeds: Int, steps: Int, evaluationInterval: Int,
-                evaluationEpisodes: Int, hiddenSizes: [Int], rewardPreset: RewardPreset) {
+                evaluationEpisodes: Int, hiddenSizes: [Int], rewardPreset: RewardPreset,
+                taskSteps: [String: Int] = [:], taskSeeds: [String: Int] = [:], rewardTuning: RewardTuning? = nil) {
         self.tasks = tasks
         self.rewards = rewards
         self.seeds = seeds
@@ -23,6 +31,47 @@ public struct ComparisonSettings: Equatable, Sendable {
         self.evaluationEpisodes = evaluationEpisodes
         self.hiddenSizes = hiddenSizes
         self.rewardPreset = rewardPreset
+        self.taskSteps = taskSteps
+        self.taskSeeds = taskSeeds
+        self.rewardTuning = rewardTuning
+    }
+
+    /// Environment steps of each run on `task`.
+    public func steps(for task: String) -> Int { taskSteps[task] ?? steps }
+    /// Seeds of `task` (seeds 0…n−1).
+    public func seeds(for task: String) -> Int { taskSeeds[task] ?? seeds }
+
+    /// The training settings every cell shares, as a `mural train --config` file (JSON); the
+    /// cell's task, reward, seed and steps come on the command line.
+    public func cellTrainingFile() throws -> Data {
+        struct SAC: Encodable { var hiddenSizes: [Int] }
+        struct File: Encodable {
+            var evaluationInterval: Int
+            var evaluationEpisodes: Int
+            var rewardPreset: RewardPreset
+            var rewardTuning: RewardTuning?
+            var sac: SAC
+        }
+        return try canonicalJSON(File(evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
+                                      rewardPreset: rewardPreset, rewardTuning: rewardTuning, sac: SAC(hiddenSizes: hiddenSizes)))
+    }
+
+    /// The name of that file in a comparison directory.
+    public static let cellTrainingFileName = "cell-training.json"
+
+    /// "3 seeds of 120000 steps", or each task's budget.
+    public var budgetDescription: String {
+        let budgets = tasks.map { "\($0): \(seeds(for: $0)) seeds of \(steps(for: $0)) steps" }
+        let uniform = Set(tasks.map { "\(seeds(for: $0)) \(steps(for: $0))" }).count <= 1
+        return "\(tasks.count) task(s) × \(rewards.count) reward(s) (\(rewards.joined(separator: ", "))), "
+            + (uniform ? "\(seeds(for: tasks[0])) seed(s) of \(steps(for: tasks[0])) environment steps" : budgets.joined(separator: "; "))
+    }
+
+    /// Every cell, task by task, reward by reward, seed by seed.
+    public var cells: [GridCell] {
+        tasks.flatMap { task in
+            rewards.flatMap { reward in (0..<UInt64(seeds(for: task))).map { GridCell(task: task, reward: reward, seed: $0) } }
+        }
     }
 
     /// Values given explicitly (on the command line); each replaces the preset's.
@@ -67,12 +116,15 @@ public struct ComparisonSettings: Equatable, Sendable {
             base = ComparisonSettings(tasks: [], rewards: [], seeds: 3, steps: 0, evaluationInterval: 1000,
                                       evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .fast)
         }
+        // An explicit --steps or --seeds applies to every task, replacing per-task values.
         let settings = ComparisonSettings(
             tasks: overrides.tasks ?? base.tasks, rewards: overrides.rewards ?? base.rewards,
             seeds: overrides.seeds ?? base.seeds, steps: overrides.steps ?? base.steps,
             evaluationInterval: overrides.evaluationInterval ?? base.evaluationInterval,
             evaluationEpisodes: overrides.evaluationEpisodes ?? base.evaluationEpisodes,
-            hiddenSizes: overrides.hiddenSizes ?? base.hiddenSizes, rewardPreset: overrides.rewardPreset ?? base.rewardPreset)
+            hiddenSizes: overrides.hiddenSizes ?? base.hiddenSizes, rewardPreset: overrides.rewardPreset ?? base.rewardPreset,
+            taskSteps: overrides.steps == nil ? base.taskSteps : [:], taskSeeds: overrides.seeds == nil ? base.taskSeeds : [:],
+            rewardTuning: base.rewardTuning)
         try settings.validate()
         return settings
     }
@@ -85,6 +137,9 @@ public struct ComparisonSettings: Equatable, Sendable {
         guard !rewards.isEmpty else { throw ExperimentError.invalidValue("--rewards names no reward") }
         try positive(seeds, "--seeds")
         try positive(steps, "--steps")
+        for (task, value) in taskSteps.sorted(by: { $0.key < $1.key }) { try positive(value, "the step budget of \(task)") }
+        for (task, value) in taskSeeds.sorted(by: { $0.key < $1.key }) { try positive(value, "the seed count of \(task)") }
+        try rewardTuning?.validate()
         try positive(evaluationInterval, "--evaluation-interval")
         try positive(evaluationEpisodes, "--evaluation-episodes")
         guard !hiddenSizes.isEmpty, hiddenSizes.allSatisfy({ $0 > 0 }) else {
@@ -103,10 +158,7 @@ public struct ComparisonPreset: Sendable {
 
     /// One line, for help texts and the report's preamble; the numbers come from `settings`, so
     /// they stay true when the preset is tuned.
-    public var summary: String {
-        "\(purpose): \(settings.rewards.joined(separator: ", ")) on \(settings.tasks.joined(separator: ", ")), "
-            + "\(settings.seeds) seeds of \(settings.steps) steps"
-    }
+    public var summary: String { "\(purpose): \(settings.budgetDescription)" }
 
     public static let quick = ComparisonPreset(
         name: "quick",
@@ -125,7 +177,22 @@ public struct ComparisonPreset: Sendable {
             rewards: ["metanml", "vice", "sparse", "count"], seeds: 5, steps: 1_000_000,
             evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .paper))
 
-    public static let all = [quick, paper]
+    /// The suite's answer to "does MURAL beat VICE?": every task, the two classifiers, the
+    /// exploration-only and sparse baselines and the dense oracle as the ceiling. Each task's step
+    /// budget is where the dense oracle holds ≥ 90 % final-step success (results/ceiling); the
+    /// mazes, whose start is fixed so that each seed is one sample, get 10 seeds. The learned
+    /// rewards run with the settings the tuning sweep chose (results/tuning), frozen here.
+    public static let suite = ComparisonPreset(
+        name: "suite",
+        purpose: "Does MURAL beat VICE? Every task, with baselines and the dense ceiling",
+        settings: ComparisonSettings(
+            tasks: ["maze-zigzag-v1", "maze-spiral-v1", "pusher-v1", "door-v1", "hand-valve-v1"],
+            rewards: ["metanml", "vice", "count", "sparse", "dense"], seeds: 5, steps: 300_000,
+            evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [64, 64], rewardPreset: .fast,
+            taskSteps: ["maze-zigzag-v1": 200_000, "maze-spiral-v1": 200_000, "pusher-v1": 400_000],
+            taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v1": 10]))
+
+    public static let all = [quick, suite, paper]
 
     /// The preset called `name`, with an error that lists the valid ones.
     public init(named name: String) throws {

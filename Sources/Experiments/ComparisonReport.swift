@@ -2,36 +2,34 @@ import Foundation
 import Render
 import TaskSuite
 
-/// Aggregates a comparison grid into tables, learning curves and a report, as Markdown, a
-/// single self-contained HTML file and CSV.
+/// Writes a comparison's analysis as a report: Markdown, a single self-contained HTML file, CSV
+/// files from which every number can be recomputed, and plots.
 public struct ComparisonReport {
-    /// Final success of one (task, reward) pair over its seeds.
-    public struct Row: Sendable {
-        public var task: String
-        public var reward: String
-        public var seeds: Int
-        public var failedSeeds: Int
-        /// Per seed: fraction of evaluation episodes with any successful step, at the last evaluation.
-        public var successAny: [Double]
-        public var successFinal: [Double]
-        public var wallSeconds: [Double]
-        /// Per seed: the task's distance to its goal at the end of the last evaluation's episodes
-        /// (see `goalMetric`), when the task reports one.
-        public var goalDistance: [Double] = []
-        public var goalMetric: String?
-    }
-
-    public let grid: ComparisonGrid
-    public let results: [CellResult]
+    public let directory: URL
+    public let analysis: ComparisonAnalysis
+    /// Every cell and how it ended.
+    public let cells: [CellResult]
     public var title = "Mural comparison"
     /// Extra lines under the title (preset, machine, versions).
     public var preamble: [String] = []
     /// Filmstrips and reward maps drawn for the report (see `ReportPictures`).
     public var pictures: [ReportPictures.Result] = []
 
-    public init(grid: ComparisonGrid, results: [CellResult]) {
-        self.grid = grid
-        self.results = results
+    public init(directory: URL, analysis: ComparisonAnalysis, cells: [CellResult]) {
+        self.directory = directory
+        self.analysis = analysis
+        self.cells = cells
+    }
+
+    /// The report of a grid that has just run: the evaluations of its finished cells.
+    public init(grid: ComparisonGrid, results: [CellResult], fixedStartTasks: Set<String>,
+                bootstrap: StratifiedBootstrap = StratifiedBootstrap()) throws {
+        let runs = try results.filter { $0.status != .failed }.map {
+            try ComparisonRuns.evaluations(of: $0.cell, in: grid.runDirectory($0.cell))
+        }
+        self.init(directory: grid.directory,
+                  analysis: try ComparisonAnalysis(runs: runs, fixedStartTasks: fixedStartTasks, bootstrap: bootstrap),
+                  cells: results)
     }
 
     /// Reads a cell's metrics (one `TrainingRecord` per line).
@@ -46,106 +44,92 @@ public struct ComparisonReport {
         }
     }
 
-    /// Writes report.md, report.html, cells.csv, summary.csv and one learning-curve PNG per task.
-    /// The report shows `pictures`, which must be drawn first.
+    /// The files `write()` produces besides pictures and plots.
+    public static let dataFiles = ["evaluations.csv", "cells.csv", "summary.csv", "aggregates.csv", "profiles.csv", "iqm-curves.csv"]
+
+    /// Writes report.md, report.html, the CSV files and the plots. The report shows `pictures`,
+    /// which must be drawn first.
     public func write() throws {
-        let directory = RunDirectory(grid.directory)
-        let tasks = unique(grid.cells.map(\.task)), rewards = unique(grid.cells.map(\.reward))
-        var curves: [String: [CurveSeries]] = [:]
-        // Per task: its goal metric, and each reward's histories to plot it from.
-        var distances: [String: (metric: String, entries: [(reward: String, color: RGB8, histories: [[TrainingRecord]])])] = [:]
-        var rows: [Row] = []
-        var cellLines = ["task,reward,seed,status,exit_status,success_any,success_final,wall_seconds,steps_per_second"]
-        var finalRecords: [GridCell: TrainingRecord] = [:]
-        for task in tasks {
-            for (rewardIndex, reward) in rewards.enumerated() {
-                var row = Row(task: task, reward: reward, seeds: 0, failedSeeds: 0, successAny: [], successFinal: [], wallSeconds: [])
-                var histories: [[TrainingRecord]] = []
-                for result in results where result.cell.task == task && result.cell.reward == reward {
-                    let history = result.status == .failed ? [] : (try? ComparisonReport.records(in: grid.runDirectory(result.cell))) ?? []
-                    row.seeds += 1
-                    finalRecords[result.cell] = history.last
-                    if let last = history.last {
-                        row.successAny.append(last.successAny)
-                        row.successFinal.append(last.successFinal)
-                        row.wallSeconds.append(last.wallSeconds)
-                        if let metric = ComparisonReport.goalMetric(last), let value = last.finalMetrics[metric] {
-                            row.goalDistance.append(value)
-                            row.goalMetric = metric
-                        }
-                        histories.append(history)
-                    } else {
-                        row.failedSeeds += 1
-                    }
-                    cellLines.append([task, reward, String(result.cell.seed), result.status.rawValue, String(result.exitStatus),
-                                      history.last.map { String($0.successAny) } ?? "", history.last.map { String($0.successFinal) } ?? "",
-                                      history.last.map { String($0.wallSeconds) } ?? "",
-                                      history.last.map { String(ComparisonReport.stepsPerSecond($0)) } ?? ""].joined(separator: ","))
-                }
-                rows.append(row)
-                let color = LearningCurvePlot.palette[rewardIndex % LearningCurvePlot.palette.count]
-                if let series = ComparisonReport.curve(reward, histories, color: color) {
-                    curves[task, default: []].append(series)
-                }
-                if let metric = row.goalMetric {
-                    distances[task, default: (metric, [])].entries.append((reward, color, histories))
-                }
-            }
-        }
-
-        let font = try BitmapFont.standard()
-        var images: [String: [(String, String)]] = [:]  // task → (file name, caption)
-        for task in tasks {
-            if let series = curves[task], !series.isEmpty {
-                let name = "curves-\(task).png"
-                let image = LearningCurvePlot(title: "\(task): success (any step)").render(series, font: font)
-                try directory.write(Data(try PNG.encode(image, compression: .small)), to: name)
-                images[task, default: []].append((name, "Learning curves on \(task): success, mean and 95 % interval over seeds"))
-            }
-            if let (metric, entries) = distances[task] {
-                // Bands are clamped to the largest distance any run reached: with few seeds the
-                // t-interval is wide, and a band below zero or beyond the arena says nothing.
-                let observed = entries.flatMap { $0.histories.joined() }.compactMap { $0.finalMetrics[metric] }.max() ?? 1
-                let series = entries.compactMap {
-                    ComparisonReport.curve($0.reward, $0.histories, color: $0.color, startsAtZero: false,
-                                           bounds: 0...observed, value: { $0.finalMetrics[metric] })
-                }
-                guard !series.isEmpty else { continue }
-                let name = "curves-\(task)-\(metric.replacingOccurrences(of: "_", with: "-")).png"
-                let label = metric.replacingOccurrences(of: "_", with: " ")
-                var plot = LearningCurvePlot(title: "\(task): final \(label)")
-                plot.yLabel = label
-                let top = series.flatMap(\.upper).filter(\.isFinite).max() ?? 1
-                plot.yRange = 0...ComparisonReport.niceCeiling(max(top, 1e-3))
-                try directory.write(Data(try PNG.encode(plot.render(series, font: font), compression: .small)), to: name)
-                images[task, default: []].append((name, "Final \(label) on \(task) at each evaluation: mean and 95 % interval over seeds"))
-            }
-        }
-
-        try directory.write(Data((cellLines.joined(separator: "\n") + "\n").utf8), to: "cells.csv")
-        try directory.write(Data(summaryCSV(rows).utf8), to: "summary.csv")
-        let document = self.document(tasks: tasks, rows: rows, images: images, finalRecords: finalRecords)
-        try directory.write(Data(document.markdown().utf8), to: "report.md")
-        try directory.write(Data(try document.html(imageDirectory: grid.directory).utf8), to: "report.html")
+        let run = RunDirectory(directory)
+        let images = try plots()
+        try run.write(Data(ComparisonRuns.csv(analysis.runs).utf8), to: "evaluations.csv")
+        try run.write(Data(cellsCSV().utf8), to: "cells.csv")
+        try run.write(Data(summaryCSV().utf8), to: "summary.csv")
+        try run.write(Data(aggregatesCSV().utf8), to: "aggregates.csv")
+        try run.write(Data(Self.curvesCSV(analysis.profiles, x: "tau").utf8), to: "profiles.csv")
+        try run.write(Data(Self.curvesCSV(analysis.interquartileMeanCurves, x: "budget_fraction").utf8), to: "iqm-curves.csv")
+        let document = self.document(images: images)
+        try run.write(Data(document.markdown().utf8), to: "report.md")
+        try run.write(Data(try document.html(imageDirectory: directory).utf8), to: "report.html")
     }
 
-    /// Mean and 95 % t-interval over seeds of `value` (success by default) at each evaluation step
-    /// shared by every seed, the band clamped to `bounds`; nil when a record lacks the value.
-    static func curve(
-        _ name: String, _ histories: [[TrainingRecord]], color: RGB8, startsAtZero: Bool = true,
-        bounds: ClosedRange<Double> = 0...1, value: (TrainingRecord) -> Double? = { $0.successAny }
-    ) -> CurveSeries? {
-        guard let shortest = histories.map(\.count).min(), shortest > 0 else { return nil }
+    // MARK: Plots
+
+    /// Draws every plot; returns (file name, caption) per section key: a task, or "" for the aggregates.
+    private func plots() throws -> [String: [(String, String)]] {
+        let font = try BitmapFont.standard()
+        var images: [String: [(String, String)]] = [:]
+        func save(_ plot: LearningCurvePlot, _ series: [CurveSeries], _ name: String, under key: String, _ caption: String) throws {
+            guard !series.isEmpty else { return }
+            try RunDirectory(directory).write(Data(try PNG.encode(plot.render(series, font: font), compression: .small)), to: name)
+            images[key, default: []].append((name, caption))
+        }
+        let colors = Dictionary(uniqueKeysWithValues: analysis.methods.enumerated().map {
+            ($0.element, LearningCurvePlot.palette[$0.offset % LearningCurvePlot.palette.count])
+        })
+        func series(_ curves: [ComparisonAnalysis.Curve]) -> [CurveSeries] {
+            curves.map { CurveSeries(name: $0.method, color: colors[$0.method]!, x: $0.x, mean: $0.points.map(\.value),
+                                     lower: $0.points.map(\.lower), upper: $0.points.map(\.upper)) }
+        }
+        var profile = LearningCurvePlot(title: "Performance profiles: fraction of runs with score > tau")
+        (profile.xLabel, profile.yLabel) = ("score threshold tau", "fraction of runs")
+        try save(profile, series(analysis.profiles), "profiles.png", under: "",
+                 "Performance profiles: the fraction of runs (all tasks) whose score exceeds each threshold, with 95 % stratified-bootstrap bands")
+        var efficiency = LearningCurvePlot(title: "IQM of the score against the step budget")
+        (efficiency.xLabel, efficiency.yLabel) = ("fraction of each task's step budget", "IQM score")
+        try save(efficiency, series(analysis.interquartileMeanCurves), "iqm-curves.png", under: "",
+                 "Sample efficiency: the IQM score across tasks after each tenth of every task's budget, with 95 % stratified-bootstrap bands")
+
+        let bootstrap = StratifiedBootstrap(replications: 2000)
+        for task in analysis.tasks {
+            let groups = analysis.methods.map { method in (method, analysis.runs.filter { $0.task == task && $0.method == method }) }
+                .filter { !$0.1.isEmpty }
+            func curves(_ value: @escaping (EvaluationPoint) -> Double?, bounds: ClosedRange<Double>) -> [CurveSeries] {
+                groups.compactMap { method, runs in
+                    ComparisonReport.curve(method, runs, color: colors[method]!, bootstrap: bootstrap, bounds: bounds, value: value)
+                }
+            }
+            let success = curves({ $0.successFinal }, bounds: 0...1)
+            try save(LearningCurvePlot(title: "\(task): success (final step)"), success, "curves-\(task).png", under: task,
+                     "Learning curves on \(task): final-step success at each evaluation, mean over seeds and 95 % bootstrap band")
+            let reached = analysis.runs.filter { $0.task == task }.flatMap(\.points).compactMap(\.goalDistance)
+            if let observed = reached.max() {
+                // Bands stop at the largest distance any run reached: a band beyond it says nothing.
+                let distance = curves({ $0.goalDistance }, bounds: 0...max(observed, 1e-3))
+                var plot = LearningCurvePlot(title: "\(task): final distance to the goal")
+                plot.yLabel = "distance"
+                plot.yRange = 0...ComparisonReport.niceCeiling(max(distance.flatMap(\.upper).max() ?? 1, 1e-3))
+                try save(plot, distance, "curves-\(task)-distance.png", under: task,
+                         "Final distance to the goal on \(task) at each evaluation (along the maze on mazes): mean and 95 % bootstrap band")
+            }
+        }
+        return images
+    }
+
+    /// Mean over seeds of `value` at each evaluation every run has, with a bootstrap band
+    /// clamped to `bounds`; nil when a run lacks the value.
+    static func curve(_ name: String, _ runs: [RunEvaluations], color: RGB8, bootstrap: StratifiedBootstrap,
+                      bounds: ClosedRange<Double>, value: (EvaluationPoint) -> Double?) -> CurveSeries? {
+        guard let shortest = runs.map(\.points.count).min(), shortest > 0 else { return nil }
         var x: [Double] = [], mean: [Double] = [], lower: [Double] = [], upper: [Double] = []
-        if startsAtZero { (x, mean, lower, upper) = ([0], [0], [0], [0]) }
         for i in 0..<shortest {
-            let values = histories.compactMap { value($0[i]) }
-            guard values.count == histories.count else { return nil }
-            let estimate = Statistics.mean(values)
-            x.append(Double(histories[0][i].step))
+            let values = runs.compactMap { value($0.points[i]) }
+            guard values.count == runs.count, let scores = try? ScoreMatrix(columns: [values]) else { return nil }
+            let estimate = bootstrap.estimate(scores, AggregateMetrics.mean)
+            x.append(Double(runs[0].points[i].step))
             mean.append(estimate.value)
-            lower.append(bounds.clamp(estimate.lower.isNaN ? estimate.value : estimate.lower))
-            upper.append(bounds.clamp(estimate.upper.isNaN ? estimate.value : estimate.upper))
+            lower.append(bounds.clamp(estimate.lower))
+            upper.append(bounds.clamp(estimate.upper))
         }
         return CurveSeries(name: name, color: color, x: x, mean: mean, lower: lower, upper: upper)
     }
@@ -156,71 +140,94 @@ public struct ComparisonReport {
         return [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= value * (1 - 1e-12) }!
     }
 
-    /// The metric that says how far a run ended from its goal: the maze's geodesic distance, the
-    /// puck's distance, the door's and the valve's remaining angle, or plain distance.
-    static func goalMetric(_ record: TrainingRecord) -> String? {
-        ["geodesic_distance", "puck_distance", "angle_to_success", "angle_error", "distance"]
-            .first { record.finalMetrics[$0] != nil }
+    // MARK: CSV
+
+    private func cellsCSV() -> String {
+        var lines = ["task,method,seed,status,exit_status,score,success_final,success_any,goal_distance,wall_seconds,steps_per_second"]
+        let finished = Dictionary(uniqueKeysWithValues: analysis.runs.map { (GridCell(task: $0.task, reward: $0.method, seed: $0.seed), $0) })
+        for result in cells {
+            let run = finished[result.cell], last = run?.points.last
+            let cell: [String] = [result.cell.task, result.cell.reward, String(result.cell.seed), result.status.rawValue,
+                                  String(result.exitStatus)]
+            let numbers: [String] = [run.map { String($0.score) }, last.map { String($0.successFinal) },
+                                     last.map { String($0.successAny) }, last?.goalDistance.map { String($0) },
+                                     last.map { String($0.wallSeconds) }, last.map { String(Self.stepsPerSecond($0)) }]
+                .map { $0 ?? "" }
+            lines.append((cell + numbers).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
-    private func summaryCSV(_ rows: [Row]) -> String {
-        var lines = ["task,reward,seeds,failed_seeds,success_any_mean,success_any_std,success_any_ci_low,success_any_ci_high,"
-                     + "success_final_mean,success_final_std,goal_metric,goal_metric_mean,goal_metric_std,wall_seconds_mean"]
-        for row in rows {
-            let any = Statistics.mean(row.successAny), final = Statistics.mean(row.successFinal)
-            lines.append([row.task, row.reward, String(row.seeds), String(row.failedSeeds),
-                          String(any.value), String(Statistics.standardDeviation(row.successAny)), String(any.lower), String(any.upper),
-                          String(final.value), String(Statistics.standardDeviation(row.successFinal)),
-                          row.goalMetric ?? "", row.goalDistance.isEmpty ? "" : String(Statistics.mean(row.goalDistance).value),
-                          row.goalDistance.isEmpty ? "" : String(Statistics.standardDeviation(row.goalDistance)),
-                          String(Statistics.mean(row.wallSeconds).value)].joined(separator: ","))
+    private func summaryCSV() -> String {
+        var lines = ["task,method,seeds,score_mean,score_ci_low,score_ci_high,seeds_succeeded,seeds_succeeded_ci_low,"
+                     + "seeds_succeeded_ci_high,success_any_mean,success_any_ci_low,success_any_ci_high,goal_distance_mean,"
+                     + "goal_distance_ci_low,goal_distance_ci_high,wall_seconds_mean"]
+        func fields(_ estimate: Estimate?) -> [String] {
+            guard let estimate else { return ["", "", ""] }
+            return [estimate.value, estimate.lower, estimate.upper].map { String($0) }
+        }
+        for row in analysis.summaries {
+            lines.append(([row.task, row.method, String(row.seeds.count)] + fields(row.score) + fields(row.seedsSucceeded)
+                          + fields(row.successAny) + fields(row.goalDistance) + [String(row.meanWallSeconds)]).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func aggregatesCSV() -> String {
+        var lines = ["metric,method,baseline,runs_per_task,value,ci_low,ci_high"]
+        let runs = String(analysis.aggregateRuns)
+        func line(_ metric: String, _ method: String, _ baseline: String, _ estimate: Estimate) -> String {
+            [metric, method, baseline, runs, String(estimate.value), String(estimate.lower), String(estimate.upper)].joined(separator: ",")
+        }
+        for aggregate in analysis.aggregates {
+            lines.append(line("iqm", aggregate.method, "", aggregate.interquartileMean))
+            lines.append(line("mean", aggregate.method, "", aggregate.mean))
+        }
+        for improvement in analysis.improvements {
+            lines.append(line("probability_of_improvement", analysis.reference, improvement.baseline, improvement.probability))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line per point of each method's curve.
+    static func curvesCSV(_ curves: [ComparisonAnalysis.Curve], x: String) -> String {
+        var lines = ["method,\(x),value,ci_low,ci_high"]
+        for curve in curves {
+            for (x, point) in zip(curve.x, curve.points) {
+                lines.append([curve.method, String(x), String(point.value), String(point.lower), String(point.upper)].joined(separator: ","))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// Environment steps per second of wall time over the whole run.
-    static func stepsPerSecond(_ record: TrainingRecord) -> Double {
-        record.wallSeconds > 0 ? Double(record.step) / record.wallSeconds : .nan
+    static func stepsPerSecond(_ point: EvaluationPoint) -> Double {
+        point.wallSeconds > 0 ? Double(point.step) / point.wallSeconds : .nan
     }
 
-    private func document(tasks: [String], rows: [Row], images: [String: [(String, String)]],
-                          finalRecords: [GridCell: TrainingRecord]) -> ReportDocument {
+    // MARK: Document
+
+    /// "0.42 [0.30, 0.55]"
+    static func interval(_ estimate: Estimate, digits: Int = 2) -> String {
+        String(format: "%.\(digits)f [%.\(digits)f, %.\(digits)f]", estimate.value, estimate.lower, estimate.upper)
+    }
+
+    private func document(images: [String: [(String, String)]]) -> ReportDocument {
         var document = ReportDocument(title: title)
         document.paragraphs += preamble
-        document.paragraphs.append("Final success is the fraction of deterministic evaluation episodes that succeeded at any "
-            + "step (and on the final step), at the last evaluation of each run; it is given as mean ± standard deviation over "
-            + "seeds with a 95 % Student-t interval. The best mean per task is in bold (none when all are equal). The final distance "
-            + "is the task's distance to its goal at the end of those episodes (for the mazes, along the maze), mean ± standard "
-            + "deviation over seeds. Numbers are in cells.csv and summary.csv.")
-        for task in tasks {
-            var section = ReportDocument.Section(heading: task)
-            let taskRows = rows.filter { $0.task == task }
-            let means = taskRows.map { Statistics.mean($0.successAny).value }.filter { !$0.isNaN }
-            // Mark a best value only where the rewards differ.
-            let best = means.max().flatMap { $0 > means.min()! ? $0 : nil }
-            let metric = taskRows.lazy.compactMap(\.goalMetric).first
-            section.table.header = ["reward", "seeds", "success (any step)", "95 % CI", "success (final step)"]
-                + (metric.map { ["final \($0.replacingOccurrences(of: "_", with: " "))"] } ?? []) + ["wall time per cell"]
-            for row in taskRows {
-                let any = Statistics.mean(row.successAny), final = Statistics.mean(row.successFinal)
-                let anyText = any.value.isNaN ? "—" : String(format: "%.2f ± %.2f", any.value, Statistics.standardDeviation(row.successAny))
-                let isBest = best != nil && !any.value.isNaN && abs(any.value - best!) < 1e-12
-                section.table.rows.append([
-                    row.reward, row.failedSeeds > 0 ? "\(row.seeds - row.failedSeeds) of \(row.seeds) (\(row.failedSeeds) failed)" : "\(row.seeds)",
-                    isBest ? "**\(anyText)**" : anyText,
-                    any.lower.isNaN ? "—" : String(format: "[%.2f, %.2f]", max(0, any.lower), min(1, any.upper)),
-                    final.value.isNaN ? "—" : String(format: "%.2f ± %.2f", final.value, Statistics.standardDeviation(row.successFinal)),
-                ] + (metric == nil ? [] : [row.goalDistance.isEmpty ? "—" : String(
-                    format: "%.2f ± %.2f", Statistics.mean(row.goalDistance).value, Statistics.standardDeviation(row.goalDistance))]) + [
-                    row.wallSeconds.isEmpty ? "—" : String(format: "%.0f s", Statistics.mean(row.wallSeconds).value),
-                ])
-            }
-            section.images += images[task] ?? []
-            section.subsections = pictureSections(task: task, finalRecords: finalRecords)
-            document.sections.append(section)
-        }
-        document.sections.append(cellSection(finalRecords: finalRecords))
-        let failures = results.filter { $0.status == .failed }
+        document.paragraphs.append("**Score.** A run's score is its final-step success (the fraction of deterministic evaluation "
+            + "episodes that end in success) averaged over its last \(RunEvaluations.scoredEvaluations) evaluations: outcome-driven "
+            + "RL asks the agent to reach the examples' states and stay there. Each task's table gives the mean score over seeds with "
+            + "a 95 % percentile-bootstrap interval, any-step success as a secondary column, and the final distance to the goal "
+            + "(along the maze on mazes). Where a task's start is fixed, its evaluation episodes repeat each other, so seeds are what "
+            + "count: the table also gives the seeds whose last evaluation ended in success, with a Wilson interval. Across tasks the "
+            + "report follows rliable (Agarwal et al. 2021): interquartile mean (IQM) and mean with 95 % stratified-bootstrap "
+            + "intervals, the probability of improvement, performance profiles and IQM curves. The numbers are in summary.csv and "
+            + "aggregates.csv, recomputable from evaluations.csv.")
+        if !analysis.aggregates.isEmpty { document.sections.append(aggregateSection(images: images[""] ?? [])) }
+        for task in analysis.tasks { document.sections.append(taskSection(task, images: images[task] ?? [])) }
+        document.sections.append(cellSection())
+        let failures = cells.filter { $0.status == .failed }
         if !failures.isEmpty {
             var section = ReportDocument.Section(heading: "Failed cells")
             for failure in failures {
@@ -232,8 +239,65 @@ public struct ComparisonReport {
         return document
     }
 
+    private func aggregateSection(images: [(String, String)]) -> ReportDocument.Section {
+        var section = ReportDocument.Section(heading: "Across tasks")
+        let best = analysis.aggregates.map(\.interquartileMean.value).max()
+        section.table.header = ["method", "IQM score", "mean score"]
+        for aggregate in analysis.aggregates {
+            let iqm = Self.interval(aggregate.interquartileMean)
+            section.table.rows.append([aggregate.method, aggregate.interquartileMean.value == best ? "**\(iqm)**" : iqm,
+                                       Self.interval(aggregate.mean)])
+        }
+        section.paragraphs.append("Over \(analysis.tasks.count) task(s) with \(analysis.aggregateRuns) run(s) each (the lowest seeds, so "
+            + "that every task weighs the same); 95 % stratified-bootstrap intervals over \(analysis.bootstrap.replications) replications.")
+        if !analysis.improvements.isEmpty {
+            var improvement = ReportDocument.Section(heading: "Probability of improvement")
+            improvement.table.header = ["comparison", "P(X > Y)", "verdict"]
+            for entry in analysis.improvements {
+                let p = entry.probability
+                let verdict = p.lower > 0.5 ? "\(analysis.reference) better" : p.upper < 0.5 ? "\(entry.baseline) better" : "not resolved"
+                improvement.table.rows.append(["P(\(analysis.reference) > \(entry.baseline))", Self.interval(p), verdict])
+            }
+            improvement.paragraphs.append("The probability that a run of \(analysis.reference) scores higher than a run of the other "
+                + "method on a task chosen at random (ties count half). An interval wholly above 0.5 means \(analysis.reference) is "
+                + "better with 95 % confidence; wholly below, worse.")
+            section.subsections.append(improvement)
+        }
+        section.images += images
+        return section
+    }
+
+    private func taskSection(_ task: String, images: [(String, String)]) -> ReportDocument.Section {
+        var section = ReportDocument.Section(heading: task)
+        let rows = analysis.summaries.filter { $0.task == task }
+        let fixedStart = analysis.fixedStartTasks.contains(task)
+        let hasDistance = rows.contains { $0.goalDistance != nil }
+        let best = rows.map(\.score.value).max().flatMap { top in rows.contains { $0.score.value < top } ? top : nil }
+        section.table.header = ["method", "seeds", "score (95 % CI)"] + (fixedStart ? ["seeds succeeded (Wilson 95 %)"] : [])
+            + ["success, any step (95 % CI)"] + (hasDistance ? ["final distance (95 % CI)"] : []) + ["wall time per run"]
+        for row in rows {
+            let score = Self.interval(row.score)
+            var cells = [row.method, String(row.seeds.count), row.score.value == best ? "**\(score)**" : score]
+            if fixedStart, let succeeded = row.seedsSucceeded {
+                cells.append(String(format: "%d of %d [%.2f, %.2f]", Int((succeeded.value * Double(succeeded.count)).rounded()),
+                                    succeeded.count, succeeded.lower, succeeded.upper))
+            }
+            cells.append(Self.interval(row.successAny))
+            if hasDistance { cells.append(row.goalDistance.map { Self.interval($0) } ?? "—") }
+            cells.append(String(format: "%.0f s", row.meanWallSeconds))
+            section.table.rows.append(cells)
+        }
+        if fixedStart {
+            section.paragraphs.append("This task's start is fixed and evaluation is deterministic, so every evaluation episode of a "
+                + "run repeats the first: seeds, not episodes, are the samples.")
+        }
+        section.images += images
+        section.subsections = pictureSections(task: task)
+        return section
+    }
+
     /// "Reward maps" and "Final policies" of a task, each present when it has a picture, drawn or failed.
-    private func pictureSections(task: String, finalRecords: [GridCell: TrainingRecord]) -> [ReportDocument.Section] {
+    private func pictureSections(task: String) -> [ReportDocument.Section] {
         let headings: [(ReportPictures.Kind, String)] = [(.rewardMap, "Reward maps"), (.filmstrip, "Final policies")]
         return headings.compactMap { kind, heading in
             let results = pictures.filter { $0.picture.kind == kind && $0.picture.cell.task == task }
@@ -246,7 +310,8 @@ public struct ComparisonReport {
                 case .rewardMap:
                     caption = "\(cell.reward) reward learned by seed \(cell.seed), with the states it learned from"
                 case .filmstrip:
-                    let success = finalRecords[cell].map {
+                    let last = analysis.runs.first { $0.task == cell.task && $0.method == cell.reward && $0.seed == cell.seed }?.points.last
+                    let success = last.map {
                         String(format: "final success %.2f (any step), %.2f (final step)", $0.successAny, $0.successFinal)
                     } ?? "final success unknown"
                     caption = "\(cell.reward), seed \(cell.seed): one episode of the final policy; the run's \(success)"
@@ -264,20 +329,23 @@ public struct ComparisonReport {
     }
 
     /// Every cell: how it ended, and its training wall time and speed.
-    private func cellSection(finalRecords: [GridCell: TrainingRecord]) -> ReportDocument.Section {
+    private func cellSection() -> ReportDocument.Section {
         var section = ReportDocument.Section(heading: "Cells")
-        section.table.header = ["task", "reward", "seed", "status", "wall time", "steps per second"]
-        for result in results {
+        section.table.header = ["task", "method", "seed", "status", "wall time", "steps per second"]
+        for result in cells {
             let status: String
             switch result.status {
             case .completed: status = "completed"
             case .skipped: status = "skipped (already complete)"
             case .failed: status = "failed (exit \(result.exitStatus))"
+            case .incomplete: status = "not finished"
             }
-            let record = finalRecords[result.cell]
+            let last = analysis.runs.first {
+                $0.task == result.cell.task && $0.method == result.cell.reward && $0.seed == result.cell.seed
+            }?.points.last
             // A failed cell has no final record; the time its process ran is what there is.
-            let seconds = record?.wallSeconds ?? result.processSeconds
-            let rate = record.map(ComparisonReport.stepsPerSecond)
+            let seconds = last?.wallSeconds ?? result.processSeconds
+            let rate = last.map(ComparisonReport.stepsPerSecond)
             section.table.rows.append([
                 result.cell.task, result.cell.reward, String(result.cell.seed), status,
                 seconds.map { String(format: $0 < 10 ? "%.1f s" : "%.0f s", $0) } ?? "—",

@@ -46,7 +46,7 @@ public final class LearnedReward: RewardSource {
                 features.reserveCapacity(count * replay.featureSize)
                 observations.reserveCapacity(count * replay.observationSize)
                 for _ in 0..<count {
-                    let slot = Int.random(in: 0..<replay.count, using: &generator)
+                    let slot = generator.index(below: replay.count)
                     features += replay.features(at: slot)
                     // The features describe the state a transition reached, so the policy term
                     // must see that state too.

@@ -10,6 +10,8 @@ struct ReportDocument {
 
     struct Section {
         var heading: String
+        /// Text after the table.
+        var paragraphs: [String] = []
         var table = Table()
         /// (file name relative to the report, caption)
         var images: [(String, String)] = []
@@ -38,6 +40,7 @@ struct ReportDocument {
             for row in section.table.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
             out += "\n"
         }
+        for paragraph in section.paragraphs { out += paragraph + "\n\n" }
         for (file, caption) in section.images { out += "![\(caption)](\(file))\n\n" }
         for (caption, text) in section.code { out += "\(caption)\n\n```\n\(text)\n```\n\n" }
         for subsection in section.subsections { out += markdown(subsection, level: level + 1) }
@@ -69,6 +72,7 @@ struct ReportDocument {
             for row in section.table.rows { out += "<tr>" + row.map { "<td>\(inline($0))</td>" }.joined() + "</tr>\n" }
             out += "</table>\n"
         }
+        for paragraph in section.paragraphs { out += "<p>\(inline(paragraph))</p>\n" }
         for (file, caption) in section.images {
             let url = imageDirectory.appendingPathComponent(file)
             guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }

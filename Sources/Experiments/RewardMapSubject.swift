@@ -75,7 +75,7 @@ public struct RewardMapSubject {
         try model.update(epoch: 0, data: RewardTrainingData(
             positives: try FeatureMatrix(examples.features.map { $0.map(Float.init) }),
             sampleNegatives: { count, generator in
-                NegativeSample(features: negatives.gathering((0..<count).map { _ in Int.random(in: 0..<negatives.rows, using: &generator) }))
+                NegativeSample(features: negatives.gathering((0..<count).map { _ in generator.index(below: negatives.rows) }))
             }))
         return RewardMapSubject(taskID: environment.taskID, reward: reward, model: model, states: negatives,
                                 statesLabel: "negatives", source: source)

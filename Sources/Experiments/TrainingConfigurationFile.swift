@@ -58,6 +58,24 @@ public struct TrainingConfigurationFile {
             }
             return preset
         }
+        if root.has("rewardTuning") {
+            let tuning = try root.table("rewardTuning")
+            func positive(_ key: String) throws -> Float {
+                let value = Float(try tuning.double(key))
+                guard value > 0, value.isFinite else { throw tuning.error(key, "expected a positive number, got \(value)") }
+                return value
+            }
+            try set(tuning, "metaNMLInnerStepSize", \.rewardTuning.orDefault.metaNMLInnerStepSize, positive)
+            try set(tuning, "viceLearningRate", \.rewardTuning.orDefault.viceLearningRate, positive)
+            try set(tuning, "viceVariant", \.rewardTuning.orDefault.viceVariant) { key in
+                let name = try tuning.string(key)
+                guard let variant = RewardTuning.VICEVariant(rawValue: name) else {
+                    throw tuning.error(key, "unknown VICE variant '\(name)'; valid: \(RewardTuning.VICEVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return variant
+            }
+            try tuning.finish()
+        }
         if root.has("sac") {
             let sac = try root.table("sac")
             func float(_ key: String) throws -> Float { Float(try sac.double(key)) }
@@ -82,5 +100,13 @@ public struct TrainingConfigurationFile {
             try sac.finish()
         }
         try root.finish()
+    }
+}
+
+extension Optional where Wrapped == RewardTuning {
+    /// The tuning, created empty on first write, so a file's keys can be set one by one.
+    var orDefault: RewardTuning {
+        get { self ?? RewardTuning() }
+        set { self = newValue }
     }
 }

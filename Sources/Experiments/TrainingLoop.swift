@@ -24,6 +24,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var rewardPreset = RewardPreset.fast
     /// Success examples generated for learned rewards (MURAL used 150 + 100 for validation).
     public var successExamples = 200
+    /// Tuned settings of the learned rewards (nil: the reward preset's).
+    public var rewardTuning: RewardTuning?
     public var sac = SACConfiguration()
 
     public init(task: String, reward: String, steps: Int, seed: UInt64) {
@@ -43,6 +45,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try positive(evaluationEpisodes, "evaluation episodes")
         try positive(checkpointInterval, "checkpoint interval")
         try positive(sac.batchSize, "SAC batch size")
+        try rewardTuning?.validate()
         guard !sac.hiddenSizes.isEmpty, sac.hiddenSizes.allSatisfy({ $0 > 0 }) else {
             throw ExperimentError.invalidValue("SAC hidden sizes must be positive, got \(sac.hiddenSizes)")
         }
@@ -220,20 +223,12 @@ public final class TrainingLoop {
         var metrics: [String: Double] = [:]
         for j in 0..<configuration.evaluationEpisodes {
             let seed = SeedStream.evaluationEpisodes.seed(configuration.seed, index: UInt64(j))
-            var current = try evaluationEnvironment.reset(seed: seed)
-            var succeeded = false
-            while true {
-                let action = agent.act(observation: current.map(Float.init), deterministic: true)
-                let result = try evaluationEnvironment.step(action.map(Double.init))
-                succeeded = succeeded || result.info.success
-                current = result.observation
-                if result.terminated || result.truncated {
-                    if succeeded { successAny += 1 }
-                    if result.info.success { successFinal += 1 }
-                    metrics.merge(result.info.metrics, uniquingKeysWith: +)
-                    break
-                }
+            let outcome = try Evaluator.episode(evaluationEnvironment, seed: seed) { [agent] _, observation in
+                agent.act(observation: observation.map(Float.init), deterministic: true).map(Double.init)
             }
+            if outcome.successAny { successAny += 1 }
+            if outcome.successFinal { successFinal += 1 }
+            metrics.merge(outcome.finalMetrics, uniquingKeysWith: +)
         }
         let n = Double(configuration.evaluationEpisodes)
         let s = progress.sinceRecord

@@ -2,6 +2,7 @@ import Agents
 import ArgumentParser
 import Foundation
 import NeuralNet
+import Randomness
 
 /// `mural bench nn`: the machine's single-thread sgemm peak, and how close a full SAC update gets to it.
 struct BenchNNCommand: ParsableCommand {
@@ -130,9 +131,9 @@ private final class SgemmProbe {
 
     init(size n: Int) {
         self.n = n
-        var generator = SeededGenerator(seed: 1)
-        a = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-        b = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+        var generator = RandomGenerator(seed: 1)
+        a = (0..<(n * n)).map { _ in Float(generator.uniform(-1...1)) }
+        b = (0..<(n * n)).map { _ in Float(generator.uniform(-1...1)) }
         c = Array(repeating: 0, count: n * n)
     }
 
@@ -164,8 +165,8 @@ private final class SACProbe {
         configuration.replayCapacity = 10_000
         agent = SACAgent(observationSize: observationSize, actionSize: actionSize, configuration: configuration, seed: 1)
         replay = agent.makeReplayBuffer()
-        var generator = SeededGenerator(seed: 2)
-        func uniform(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &generator) } }
+        var generator = RandomGenerator(seed: 2)
+        func uniform(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniform(-1...1)) } }
         for _ in 0..<replay.capacity {
             replay.append(observation: uniform(observationSize), action: uniform(actionSize),
                           nextObservation: uniform(observationSize), reward: uniform(1)[0])

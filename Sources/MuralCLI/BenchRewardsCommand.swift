@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralNet
+import Randomness
 import Rewards
 
 /// `mural bench rewards`: query throughput of meta-NML (batched and naive adaptation) against exact CNML,
@@ -84,9 +85,9 @@ struct BenchRewardsCommand: ParsableCommand {
 
     func run() throws {
         BLASRuntime.setThreadCount(1)
-        var generator = SeededGenerator(seed: seed)
+        var generator = RandomGenerator(seed: seed)
         func features(_ rows: Int, near centre: Float?, spread: Float) -> FeatureMatrix {
-            let values = (0..<(rows * dimension)).map { _ in (centre ?? 0) + Float.random(in: -spread...spread, using: &generator) }
+            let values = (0..<(rows * dimension)).map { _ in (centre ?? 0) + Float(generator.uniform(-Double(spread)...Double(spread))) }
             return try! FeatureMatrix(rows: rows, columns: dimension, values: values)
         }
         let replay = features(20_000, near: nil, spread: 4)
@@ -94,7 +95,7 @@ struct BenchRewardsCommand: ParsableCommand {
         let data = RewardTrainingData(
             positives: positives, positiveObservations: positives,
             sampleNegatives: { count, g in
-                let rows = replay.gathering((0..<count).map { _ in Int.random(in: 0..<replay.rows, using: &g) })
+                let rows = replay.gathering((0..<count).map { _ in g.index(below: replay.rows) })
                 return NegativeSample(features: rows, observations: rows)
             },
             logPolicy: { observations in (0..<observations.rows).map { -Float(observations.row($0).first!) } })

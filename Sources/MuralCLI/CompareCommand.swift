@@ -36,6 +36,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Hidden widths of the SAC networks (default 256,256 without --preset).") var hidden: String?
     @Option(help: "Learned-reward model sizes: fast or paper (default fast without --preset).") var rewardPreset: RewardPreset?
     @Flag(help: "Delete a comparison with other settings in the output directory and start again.") var force = false
+    @Flag(help: "Print the cells and the estimated cost, and stop without writing anything.") var dryRun = false
 
     static var presetHelp: ArgumentHelp {
         let presets = ComparisonPreset.all.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")
@@ -65,8 +66,18 @@ struct CompareCommand: ParsableCommand {
         StopRequest.catchSignals()
         let settings = try settings()
         let registry = try TaskRegistry.located()
-        for task in settings.tasks { _ = try registry.definition(task) }
+        let families = try Dictionary(uniqueKeysWithValues: settings.tasks.map { ($0, try registry.definition($0).family) })
         for reward in settings.rewards { _ = try RewardChoice(parsing: reward) }
+        let say = { (message: String) in FileHandle.standardError.write(Data("mural compare: \(message)\n".utf8)) }
+        let cost = try ComparisonCost(settings: settings, families: families)
+        if dryRun {
+            for (cell, seconds) in cost.cellSeconds {
+                print(String(format: "%@  %d steps  ~%.0f s", cell.relativePath, settings.steps(for: cell.task), seconds))
+            }
+            print(plan(settings, cost))
+            return
+        }
+        say(plan(settings, cost))
         let directory = URL(fileURLWithPath: output)
         // The directory's config.json records what every cell trains with: cells trained otherwise
         // would not be comparable, so other settings are refused unless --force. The grid itself
@@ -74,19 +85,20 @@ struct CompareCommand: ParsableCommand {
         let record = ComparisonRecord(
             mural: MuralVersion.string, blasCore: BLASRuntime.coreName, steps: settings.steps,
             evaluationInterval: settings.evaluationInterval, evaluationEpisodes: settings.evaluationEpisodes,
-            hiddenSizes: settings.hiddenSizes, rewardPreset: settings.rewardPreset)
+            hiddenSizes: settings.hiddenSizes, rewardPreset: settings.rewardPreset,
+            taskSteps: settings.taskSteps.isEmpty ? nil : settings.taskSteps, rewardTuning: settings.rewardTuning)
         let lock = try RunDirectory.lock(directory)
         defer { withExtendedLifetime(lock) {} }
         _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(record), mode: force ? .force : .resume)
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
-        let grid = ComparisonGrid(
-            tasks: settings.tasks, rewards: settings.rewards, seeds: (0..<UInt64(settings.seeds)).map { $0 }, directory: directory,
-            trainArguments: ["--steps", String(settings.steps), "--evaluation-interval", String(settings.evaluationInterval),
-                             "--evaluation-episodes", String(settings.evaluationEpisodes), "--hidden", hiddenText,
-                             "--reward-preset", settings.rewardPreset.rawValue])
+        // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps.
+        let cellTraining = directory.appendingPathComponent(ComparisonSettings.cellTrainingFileName)
+        try RunDirectory(directory).write(settings.cellTrainingFile(), to: ComparisonSettings.cellTrainingFileName)
+        let grid = ComparisonGrid(cells: settings.cells, directory: directory) { cell in
+            ["--config", cellTraining.path, "--steps", String(settings.steps(for: cell.task))]
+        }
         let executable = try currentExecutable()
-        let say = { (message: String) in FileHandle.standardError.write(Data("mural compare: \(message)\n".utf8)) }
         let results: [CellResult], pictures: [ReportPictures.Result]
         do {
             results = try grid.run(executable: executable, jobs: jobs, progress: say)
@@ -95,18 +107,23 @@ struct CompareCommand: ParsableCommand {
             throw interruption.exit(advice: "the same command continues the comparison, and stopped cells resume from their checkpoints")
         }
 
-        var report = ComparisonReport(grid: grid, results: results)
+        let fixedStart = try Set(settings.tasks.filter { try registry.makeEnvironment($0).hasFixedStart })
+        var report = try ComparisonReport(grid: grid, results: results, fixedStartTasks: fixedStart)
         report.pictures = pictures
         // validate() has resolved the preset's name.
         let presetLine = try preset.map { name in
             "Preset \(name): \(try ComparisonPreset(named: name).summary) (options given on the command line replace its values)."
         } ?? "No preset: every setting from the command line."
+        let coreHours = results.compactMap(\.processSeconds).reduce(0, +) / 3600
         report.preamble = [
             presetLine,
-            "mural \(MuralVersion.string); \(settings.tasks.count) task(s) × \(settings.rewards.count) reward(s) × \(settings.seeds) seed(s), "
-                + "\(settings.steps) environment steps per run, evaluated every \(settings.evaluationInterval) steps on "
-                + "\(settings.evaluationEpisodes) episodes; SAC hidden sizes \(hiddenText), learned rewards at the "
-                + "\(settings.rewardPreset.rawValue) preset.",
+            "mural \(MuralVersion.string), OpenBLAS kernel \(BLASRuntime.coreName); \(settings.budgetDescription), evaluated every "
+                + "\(settings.evaluationInterval) steps on \(settings.evaluationEpisodes) episodes; SAC hidden sizes \(hiddenText), "
+                + "learned rewards at the \(settings.rewardPreset.rawValue) preset"
+                + (settings.rewardTuning.map { "; tuned: \($0.description)" } ?? "") + ".",
+            String(format: "Cost: this invocation ran %d cell(s) for %.2f core-hours (%d were already complete); the estimate "
+                   + "before it was %.2f core-hours for the whole grid.", results.filter { $0.status != .skipped }.count, coreHours,
+                   results.filter { $0.status == .skipped }.count, cost.coreHours),
         ]
         try report.write()
         let failed = results.filter { $0.status == .failed }.count
@@ -116,6 +133,13 @@ struct CompareCommand: ParsableCommand {
         print("report: \(directory.appendingPathComponent("report.md").path)"
               + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")); see the report)"))
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The grid and its estimated cost, before any work.
+    private func plan(_ settings: ComparisonSettings, _ cost: ComparisonCost) -> String {
+        String(format: "%d cells (%@); estimated %.1f core-hours, about %.1f h of wall time at --jobs %d", settings.cells.count,
+               settings.budgetDescription, cost.coreHours, cost.wallHours(jobs: jobs), jobs)
+            + (cost.measuredSettings ? "" : " (rates measured with SAC (64, 64) and the fast rewards; these settings run slower)")
     }
 
     private func list(_ text: String) -> [String] {
@@ -139,4 +163,7 @@ struct ComparisonRecord: Codable {
     var evaluationEpisodes: Int
     var hiddenSizes: [Int]
     var rewardPreset: RewardPreset
+    /// Per-task step budgets, when tasks have their own.
+    var taskSteps: [String: Int]?
+    var rewardTuning: RewardTuning?
 }

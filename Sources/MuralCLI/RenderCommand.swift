@@ -10,15 +10,17 @@ struct RenderCommand: ParsableCommand {
         abstract: "Render episodes of a policy as PNG frames, a contact sheet and an animated GIF.",
         discussion: """
             Rasterises in software: no GPU and no display needed. The same seed and policy give the \
-            same bytes. Writes OUT/frame_0000.png, frame_0001.png, ... (the rendered steps in order), \
-            OUT/sheet.png (a contact sheet labelled with step numbers, successful steps marked) and \
-            OUT/episode.gif. With more than one episode, each goes to OUT/episode-N.
+            same bytes, and episode N replays episode N of `mural evaluate` with the same seed. Writes \
+            OUT/frame_0000.png, frame_0001.png, ... (the rendered steps in order), OUT/sheet.png (a \
+            contact sheet labelled with step numbers, successful steps marked) and OUT/episode.gif. \
+            With more than one episode, each goes to OUT/episode-N.
             """)
 
     @Option(help: "Task id (see `mural tasks`).") var task: String
     @Option(help: "expert, random, or a training run directory.") var policy: PolicyChoice = .reference(.expert)
     @Option(help: "Episodes to render.") var episodes = 1
-    @Option(parsing: .unconditional, help: "Seed of the episodes and of the random policy (default 0).", transform: parseSeed)
+    @Option(parsing: .unconditional, help: "Seed of the episode and policy seeds, as in `mural evaluate` (default 0).",
+            transform: parseSeed)
     var seed: UInt64 = 0
     @Option(name: .customLong("out"), help: "Output directory.") var output: String
     @Option(help: "Image width in pixels.") var width = 320
@@ -32,34 +34,37 @@ struct RenderCommand: ParsableCommand {
         guard width > 0, height > 0 else { throw ValidationError("--width and --height must be positive") }
     }
 
-    func run() throws {
+    func run() throws { _ = try render() }
+
+    /// Renders episodes `0..<episodes` of an evaluation seeded with `seed`: the same episodes
+    /// `mural evaluate --seed` runs (`Evaluator.episode`), returned for checks.
+    func render() throws -> [EpisodeOutcome] {
         let environment = try TaskRegistry.located().makeEnvironment(task)
         let appearance = TaskAppearance(environment)
         let view = camera.camera ?? appearance.camera
         try view.validate()
-        var seeds = SplitMix64(seed: seed)
-        for episode in 0..<episodes {
+        return try (0..<episodes).map { episode in
             let directory = episodes == 1 ? output : "\(output)/episode-\(episode)"
             // Pictures, not throughput: smooth shadow edges are worth 6–16 % of the frame rate.
             let recorder = try EpisodeRecorder(directory: directory, width: width, height: height, shadowFiltering: .bilinear)
-            let act = try policy.makeActor(seed: seeds.next())
-            var observation = try environment.reset(seed: seeds.next())
-            try recorder.record(appearance.scene(environment), camera: view, step: 0, success: environment.isSuccess(observation))
             var successes = 0
-            while true {
-                let result = try environment.step(act(environment, observation))
-                observation = result.observation
-                if result.info.success { successes += 1 }
-                let done = result.terminated || result.truncated
-                if environment.stepCount % every == 0 || done {
-                    try recorder.record(appearance.scene(environment), camera: view, step: environment.stepCount,
-                                        success: result.info.success)
-                }
-                if done { break }
-            }
+            let outcome = try Evaluator.episode(
+                environment, index: episode, evaluationSeed: seed, makeActor: policy.makeActor,
+                onReset: { observation in
+                    try recorder.record(appearance.scene(environment), camera: view, step: 0,
+                                        success: environment.isSuccess(observation))
+                },
+                onStep: { result in
+                    if result.info.success { successes += 1 }
+                    if environment.stepCount % every == 0 || result.terminated || result.truncated {
+                        try recorder.record(appearance.scene(environment), camera: view, step: environment.stepCount,
+                                            success: result.info.success)
+                    }
+                })
             let files = try recorder.finish()
             print("\(directory): \(files.frameCount) frames, \(files.contactSheet), \(files.gif); "
-                  + "success on \(successes) of \(environment.stepCount) steps")
+                  + "success on \(successes) of \(outcome.steps) steps")
+            return outcome
         }
     }
 }

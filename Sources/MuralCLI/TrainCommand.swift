@@ -99,7 +99,7 @@ struct TrainCommand: ParsableCommand {
         directory.removeAbandonedTemporaries(of: RunDirectory.checkpointFile)
         let rewards = { (agent: SACAgent) in
             try choice.makeSource(environment: environment, agent: agent, preset: configuration.rewardPreset,
-                                  exampleCount: configuration.successExamples,
+                                  tuning: configuration.rewardTuning ?? RewardTuning(), exampleCount: configuration.successExamples,
                                   seed: SeedStream.rewardModel.seed(seed))
         }
         let loop: TrainingLoop

@@ -4,7 +4,7 @@ import CPNG
 import Physics
 
 enum MuralVersion {
-    static let string = "0.1.0"
+    static let string = "0.2.0"
 }
 
 struct VersionCommand: ParsableCommand {

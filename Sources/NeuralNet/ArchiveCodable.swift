@@ -1,3 +1,5 @@
+import Randomness
+
 /// Types that know their own archive layout, so composite checkpoints nest them.
 public protocol ArchiveCodable {
     func write(to writer: inout ArchiveWriter)
@@ -59,7 +61,7 @@ extension Adam: ArchiveCodable {
     }
 }
 
-extension SeededGenerator: ArchiveCodable {
+extension RandomGenerator: ArchiveCodable {
     public func write(to writer: inout ArchiveWriter) {
         writer.append(state.0); writer.append(state.1); writer.append(state.2); writer.append(state.3)
     }

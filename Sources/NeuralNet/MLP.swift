@@ -1,3 +1,5 @@
+import Randomness
+
 /// A multilayer perceptron as a pure function of (parameters, input).
 ///
 /// The value holds only the architecture. Parameters live in one flat vector that the caller owns,
@@ -77,13 +79,13 @@ public struct MLP: Codable, Sendable, Equatable {
     /// PyTorch's `nn.Linear` defaults: W and b both ~ U(−1/√fan_in, 1/√fan_in).
     /// (`kaiming_uniform_(a: √5)` on the weights reduces to exactly this bound.)
     public func initialParameters<Scalar: NetworkScalar>(
-        as _: Scalar.Type = Scalar.self, using generator: inout SeededGenerator
+        as _: Scalar.Type = Scalar.self, using generator: inout RandomGenerator
     ) -> [Scalar] {
         var parameters = [Scalar](repeating: 0, count: parameterCount)
         for l in 0..<layerCount {
             let bound = 1 / Scalar(layerSizes[l]).squareRoot()
             for i in layerOffsets[l]..<layerOffsets[l + 1] {
-                parameters[i] = Scalar.random(in: -bound..<bound, using: &generator)
+                parameters[i] = Scalar(generator.uniform(-Double(bound)...Double(bound)))
             }
         }
         return parameters

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// Exact conditional normalised maximum likelihood (CNML; mural-reference.md §1.1), the quantity
 /// meta-NML amortises. For a query x and each label y:
@@ -206,7 +207,7 @@ public final class ExactCNMLRewardModel: RewardModel {
     public let featureDimension: Int
     public let configuration: Configuration
     public let network: MLP
-    public private(set) var generator: SeededGenerator
+    public private(set) var generator: RandomGenerator
     public private(set) var updatesCompleted = 0
     /// θ_MLE of the last update (the fits' starting point, and the next MLE fit's).
     public private(set) var parameters: [Float]
@@ -224,7 +225,7 @@ public final class ExactCNMLRewardModel: RewardModel {
         self.featureDimension = featureDimension
         self.configuration = configuration
         network = MLP(inputSize: featureDimension, hiddenSizes: [configuration.hiddenSize, configuration.hiddenSize], outputSize: 2)
-        generator = SeededGenerator(seed: seed)
+        generator = RandomGenerator(seed: seed)
         parameters = network.initialParameters(as: Float.self, using: &generator)
     }
 
@@ -232,7 +233,7 @@ public final class ExactCNMLRewardModel: RewardModel {
     public func update(epoch: Int, data: RewardTrainingData) throws -> RewardUpdateSummary {
         try checkPositives(data)
         let negatives = try drawNegatives(configuration.negatives, from: data, generator: &generator).features
-        let positives = data.positives.gathering((0..<configuration.positives).map { _ in uniformIndex(data.positives.rows, using: &generator) })
+        let positives = data.positives.gathering((0..<configuration.positives).map { _ in generator.index(below: data.positives.rows) })
         let points = WeightedPoints(
             inputs: negatives.values + positives.values,
             labels: Array(repeating: 0, count: negatives.rows) + Array(repeating: 1, count: positives.rows),
@@ -289,7 +290,7 @@ public final class ExactCNMLRewardModel: RewardModel {
             try ExactCNMLRewardModel(featureDimension: header[0], configuration: configuration, seed: 0)
         }
         model.parameters = try reader.readScalars("CNML parameters", expectedCount: model.network.parameterCount)
-        model.generator = try SeededGenerator(from: &reader)
+        model.generator = try RandomGenerator(from: &reader)
         var points: WeightedPoints<Float>?
         if try reader.read("CNML dataset flag", as: Bool.self) {
             let inputs: [Float] = try reader.readScalars("CNML inputs")

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// MURAL's reward model: meta-NML (Li et al. 2021, "MURAL: Meta-Learning Uncertainty-Aware Rewards for
 /// Outcome-Driven Reinforcement Learning", Algorithm 2; mural-reference.md §1).
@@ -111,7 +112,7 @@ public final class MetaNMLRewardModel: RewardModel {
     public let network: MLP
     public private(set) var parameters: [Float]
     public private(set) var optimizer: Adam<Float>
-    public private(set) var generator: SeededGenerator
+    public private(set) var generator: RandomGenerator
     public private(set) var updatesCompleted = 0
     public private(set) var metaStepsCompleted = 0
     /// The query-time finetuning set F (features, labels), drawn at the end of each update.
@@ -132,7 +133,7 @@ public final class MetaNMLRewardModel: RewardModel {
         self.featureDimension = featureDimension
         self.configuration = configuration
         network = MLP(inputSize: featureDimension, hiddenSizes: [configuration.hiddenSize, configuration.hiddenSize], outputSize: 2)
-        generator = SeededGenerator(seed: seed)
+        generator = RandomGenerator(seed: seed)
         parameters = network.initialParameters(as: Float.self, using: &generator)
         optimizer = Adam(parameterCount: network.parameterCount, learningRate: configuration.learningRate)
     }
@@ -251,7 +252,7 @@ public final class MetaNMLRewardModel: RewardModel {
 
     /// `count` positives drawn uniformly with replacement.
     private func drawPositives(_ count: Int, from positives: FeatureMatrix) -> FeatureMatrix {
-        positives.gathering((0..<count).map { _ in uniformIndex(positives.rows, using: &generator) })
+        positives.gathering((0..<count).map { _ in generator.index(below: positives.rows) })
     }
 
     /// One shuffled pass over every query-pool point with BOTH labels (fixing the reference's i mod 2
@@ -259,7 +260,7 @@ public final class MetaNMLRewardModel: RewardModel {
     /// Returns (Adam steps, summed outer loss, tasks).
     private func metaEpoch(queryPool: FeatureMatrix, testPool: WeightedPoints<Float>) -> (Int, Double, Int) {
         var tasks = (0..<(2 * queryPool.rows)).map { (point: $0 / 2, label: Float($0 % 2)) }
-        tasks.shuffle(using: &generator)
+        generator.shuffle(&tasks)
         let c = configuration
         let positiveIndices = testPool.labels.indices.filter { testPool.labels[$0] == 1 }
         let negativeIndices = testPool.labels.indices.filter { testPool.labels[$0] == 0 }
@@ -339,7 +340,7 @@ public final class MetaNMLRewardModel: RewardModel {
         }
         model.parameters = try reader.readScalars("meta-NML parameters", expectedCount: model.network.parameterCount)
         model.optimizer = try Adam<Float>(from: &reader, what: "meta-NML Adam moments", parameterCount: model.network.parameterCount)
-        model.generator = try SeededGenerator(from: &reader)
+        model.generator = try RandomGenerator(from: &reader)
         if try reader.read("finetuning flag", as: Bool.self) {
             let inputs: [Float] = try reader.readScalars("finetuning inputs")
             let labels: [Float] = try reader.readScalars("finetuning labels")

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// Query-time meta-NML (mural-reference.md §1.6): for a query x and each proposed label ỹ, one
 /// first-order SGD step from the meta-learned θ on the support set {(x, ỹ)} ∪ S (63 points of the
@@ -59,7 +60,7 @@ final class MetaNMLAdapter<Scalar: NetworkScalar> {
     /// blocks of B queries share one draw per label: each query's support set is still a uniform subset of
     /// F, only the draws of queries in the same block are identical, which lets `batchedRewards` turn the
     /// support corrections into GEMMs.
-    func makePlan(queryCount: Int, queriesPerDraw: Int = 1, using generator: inout SeededGenerator) -> [[Int]] {
+    func makePlan(queryCount: Int, queriesPerDraw: Int = 1, using generator: inout RandomGenerator) -> [[Int]] {
         precondition(queriesPerDraw >= 1, "queries per support draw must be at least 1")
         guard let finetuning else { return Array(repeating: [], count: 2 * queryCount) }
         var scratch = Array(0..<finetuning.count)

@@ -74,8 +74,8 @@ public enum RewardCheckpoint {
     }
 
     static func appendJSON<T: Encodable>(_ value: T, to writer: inout ArchiveWriter) throws {
-        // Sorted keys: JSONEncoder's default order changes from process to process, and equal
-        // models must give equal bytes.
+        // Sorted keys: JSONEncoder's default key order changes from process to process, and equal
+        // models must give equal bytes (as SACAgent's configuration does).
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         writer.append(string: String(decoding: try encoder.encode(value), as: UTF8.self))

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// A batch of classifier features: `rows` states, each a vector of `columns` Float32 values, row-major.
 public struct FeatureMatrix: Sendable, Equatable {
@@ -70,20 +71,20 @@ public struct NegativeSample {
 /// What a model learns from at the end of an RL epoch.
 ///
 /// Every random choice a model makes — including which replay states it asks for — draws from the
-/// model's own `SeededGenerator`, which it passes to `sampleNegatives`, so a seed fixes the whole update.
+/// model's own `RandomGenerator`, which it passes to `sampleNegatives`, so a seed fixes the whole update.
 public struct RewardTrainingData {
     /// The task's success examples (positives), one feature row each.
     public var positives: FeatureMatrix
     /// The positives' full observations, row-aligned with `positives` (needed by VICE's policy term).
     public var positiveObservations: FeatureMatrix?
     /// Draws `count` states uniformly from the replay buffer using the given generator.
-    public var sampleNegatives: (_ count: Int, _ generator: inout SeededGenerator) throws -> NegativeSample
+    public var sampleNegatives: (_ count: Int, _ generator: inout RandomGenerator) throws -> NegativeSample
     /// log π(a′|s) for a freshly sampled a′ ~ π(·|s), one value per observation row (VICE only).
     public var logPolicy: ((_ observations: FeatureMatrix) throws -> [Float])?
 
     public init(
         positives: FeatureMatrix, positiveObservations: FeatureMatrix? = nil,
-        sampleNegatives: @escaping (_ count: Int, _ generator: inout SeededGenerator) throws -> NegativeSample,
+        sampleNegatives: @escaping (_ count: Int, _ generator: inout RandomGenerator) throws -> NegativeSample,
         logPolicy: ((_ observations: FeatureMatrix) throws -> [Float])? = nil
     ) {
         self.positives = positives
@@ -153,7 +154,7 @@ extension RewardModel {
 
     /// Draws `count` replay negatives and checks their width (and observations when `needObservations`).
     func drawNegatives(
-        _ count: Int, from data: RewardTrainingData, generator: inout SeededGenerator, needObservations: Bool = false
+        _ count: Int, from data: RewardTrainingData, generator: inout RandomGenerator, needObservations: Bool = false
     ) throws -> NegativeSample {
         let sample = try data.sampleNegatives(count, &generator)
         guard sample.features.rows == count else {

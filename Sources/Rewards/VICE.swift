@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// VICE (Fu et al. 2018, "Variational Inverse Control with Events"; mural-reference.md §3): a classifier
 /// f(s) (MLP (256, 256) ReLU, one logit) trained as the discriminator
@@ -71,7 +72,7 @@ public final class VICERewardModel: RewardModel {
     public let network: MLP
     public private(set) var parameters: [Float]
     public private(set) var optimizer: Adam<Float>
-    public private(set) var generator: SeededGenerator
+    public private(set) var generator: RandomGenerator
     public private(set) var updatesCompleted = 0
     public private(set) var gradientSteps = 0
     public var timing: RewardTiming { .recomputedPerBatch }
@@ -86,7 +87,7 @@ public final class VICERewardModel: RewardModel {
         self.featureDimension = featureDimension
         self.configuration = configuration
         network = MLP(inputSize: featureDimension, hiddenSizes: configuration.hiddenSizes, outputSize: 1)
-        generator = SeededGenerator(seed: seed)
+        generator = RandomGenerator(seed: seed)
         parameters = network.initialParameters(as: Float.self, using: &generator)
         optimizer = Adam(parameterCount: network.parameterCount, learningRate: configuration.learningRate)
         workspace = MLPWorkspace(for: network, capacity: configuration.negativesPerBatch + configuration.positivesPerBatch)
@@ -127,7 +128,7 @@ public final class VICERewardModel: RewardModel {
     private func trainStep(data: RewardTrainingData, needsPolicy: Bool) throws -> Float {
         let (nNeg, nPos) = (configuration.negativesPerBatch, configuration.positivesPerBatch)
         let negatives = try drawNegatives(nNeg, from: data, generator: &generator, needObservations: needsPolicy)
-        let positiveRows = (0..<nPos).map { _ in uniformIndex(data.positives.rows, using: &generator) }
+        let positiveRows = (0..<nPos).map { _ in generator.index(below: data.positives.rows) }
         var features = try negatives.features.appending(data.positives.gathering(positiveRows))
         var observations = try needsPolicy ? negatives.observations!.appending(data.positiveObservations!.gathering(positiveRows)) : nil
         var labels = [Float](repeating: 0, count: nNeg) + [Float](repeating: 1, count: nPos)
@@ -180,7 +181,8 @@ public final class VICERewardModel: RewardModel {
     private func mixup(features: FeatureMatrix, observations: FeatureMatrix?, labels: [Float])
         -> (FeatureMatrix, FeatureMatrix?, [Float]) {
         let n = labels.count
-        let partner = Array(0..<n).shuffled(using: &generator)
+        var partner = Array(0..<n)
+        generator.shuffle(&partner)
         let lambdas = (0..<n).map { _ in Float(sampleBeta(Double(configuration.mixupAlpha), using: &generator)) }
         func mix(_ m: FeatureMatrix) -> FeatureMatrix {
             var values = m.values
@@ -215,7 +217,7 @@ public final class VICERewardModel: RewardModel {
         }
         model.parameters = try reader.readScalars("VICE parameters", expectedCount: model.network.parameterCount)
         model.optimizer = try Adam<Float>(from: &reader, what: "VICE Adam moments", parameterCount: model.network.parameterCount)
-        model.generator = try SeededGenerator(from: &reader)
+        model.generator = try RandomGenerator(from: &reader)
         try reader.finish()
         model.updatesCompleted = header.first
         model.gradientSteps = header.second
@@ -224,24 +226,24 @@ public final class VICERewardModel: RewardModel {
 }
 
 /// Beta(α, α) as X/(X + Y) with X, Y ~ Gamma(α).
-func sampleBeta(_ alpha: Double, using generator: inout SeededGenerator) -> Double {
+func sampleBeta(_ alpha: Double, using generator: inout RandomGenerator) -> Double {
     let x = sampleGamma(alpha, using: &generator), y = sampleGamma(alpha, using: &generator)
     return x + y > 0 ? x / (x + y) : 0.5
 }
 
 /// Gamma(shape, 1) by Marsaglia & Tsang (2000); shapes below 1 use Gamma(a + 1)·U^{1/a}.
-func sampleGamma(_ shape: Double, using generator: inout SeededGenerator) -> Double {
+func sampleGamma(_ shape: Double, using generator: inout RandomGenerator) -> Double {
     if shape < 1 {
-        let u: Double = 1 - generator.nextUnitInterval()  // (0, 1]
+        let u = 1 - generator.unit()  // (0, 1]
         return sampleGamma(shape + 1, using: &generator) * Double.exp(Double.log(u) / shape)
     }
     let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
     while true {
-        let z: Double = generator.nextGaussian()
+        let z = generator.normal()
         let v = 1 + c * z
         guard v > 0 else { continue }
         let v3 = v * v * v
-        let u: Double = 1 - generator.nextUnitInterval()
+        let u = 1 - generator.unit()
         if Double.log(u) < 0.5 * z * z + d - d * v3 + d * Double.log(v3) { return d * v3 }
     }
 }

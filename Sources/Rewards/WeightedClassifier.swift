@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// Labelled, weighted points for MURAL's two-logit classifier: the support and outer sets of meta-NML
 /// and the datasets of exact CNML. Inputs are row-major `count × dimension`; labels are soft targets
@@ -139,17 +140,12 @@ func logistic<Scalar: NetworkScalar>(_ z: Scalar) -> Scalar {
 
 /// k distinct indices from 0..<n (a partial Fisher–Yates shuffle over `scratch`, which must hold 0..<n
 /// in some order and is left permuted).
-func sampleWithoutReplacement(_ k: Int, from scratch: inout [Int], using generator: inout SeededGenerator) -> [Int] {
+func sampleWithoutReplacement(_ k: Int, from scratch: inout [Int], using generator: inout RandomGenerator) -> [Int] {
     let n = scratch.count
     precondition(k <= n, "cannot draw \(k) distinct items from \(n)")
     for i in 0..<k {
-        scratch.swapAt(i, Int.random(in: i..<n, using: &generator))
+        scratch.swapAt(i, generator.index(in: i..<n))
     }
     return Array(scratch[0..<k])
 }
 
-/// A uniform index in 0..<n.
-@inlinable
-func uniformIndex(_ n: Int, using generator: inout SeededGenerator) -> Int {
-    Int.random(in: 0..<n, using: &generator)
-}

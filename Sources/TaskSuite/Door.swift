@@ -1,5 +1,6 @@
 import Foundation
 import Physics
+import Randomness
 
 /// Parameters of the door family (`door:` in a task file), after MURAL's Sawyer door-hook.
 struct DoorParameters: Sendable {
@@ -75,6 +76,7 @@ struct DoorParameters: Sendable {
 final class DoorScene: TaskScene {
     let world: World
     let parameters: DoorParameters
+    var hasFixedStart: Bool { parameters.openProbability == 0 }
     let hand: KinematicHand
     private let door: Body
     private let hingeJoint: HingeJoint
@@ -148,7 +150,7 @@ final class DoorScene: TaskScene {
         return p.hinge + rotation(angle).rotate(local)
     }
 
-    func resetState(rng: inout SplitMix64) throws {
+    func resetState(rng: inout RandomGenerator) throws {
         try hand.place(at: parameters.hand.start)
         let open = rng.unit() < parameters.openProbability
         try setDoorAngle(open ? rng.uniform(parameters.openRange) : parameters.angleRange.lowerBound)
@@ -218,7 +220,7 @@ final class DoorScene: TaskScene {
     }
 
     /// Door open within `exampleAngles`, hook resting in the handle's slot.
-    func placeInSuccessConfiguration(rng: inout SplitMix64) throws {
+    func placeInSuccessConfiguration(rng: inout RandomGenerator) throws {
         let angle = rng.uniform(parameters.exampleAngles)
         try setDoorAngle(angle)
         let jitter = SIMD3(rng.uniform(-0.004...0.004), rng.uniform(-0.004...0.004), rng.uniform(-0.01...0.01))

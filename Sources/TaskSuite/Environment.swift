@@ -1,4 +1,5 @@
 import Physics
+import Randomness
 
 /// Which reference reward `step` returns.
 public enum RewardKind: String, Sendable, Codable, CaseIterable {
@@ -102,7 +103,7 @@ public protocol Environment: AnyObject {
 public struct EnvironmentSnapshot: Hashable, Sendable, Codable {
     public var taskID: String
     public var world: WorldSnapshot
-    public var rng: SplitMix64
+    public var rng: RandomGenerator
     public var stepCount: Int
     public var phase: EpisodePhase
 }

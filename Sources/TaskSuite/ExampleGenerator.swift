@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 
 /// How success examples are produced.
 public enum ExampleStrategy: String, Sendable, Codable, CaseIterable {
@@ -91,7 +92,7 @@ public enum ExampleGenerator {
     public static func generate(_ env: TaskEnvironment, count: Int = defaultCount, seed: UInt64,
                                 strategy: ExampleStrategy) throws -> ExampleSet {
         precondition(count >= 0, "example count must be ≥ 0")
-        var stream = SplitMix64(seed: seed)
+        var stream = RandomGenerator(seed: seed)
         var observations: [[Double]] = []
         let maxAttempts = max(count * 20, 100)
         var attempts = 0
@@ -108,13 +109,10 @@ public enum ExampleGenerator {
             case .expert:
                 let envSeed = stream.next()
                 var policy = Policy(.expert, seed: stream.next(), noise: expertNoise)
-                _ = try env.reset(seed: envSeed)
                 var successes: [[Double]] = []
-                while true {
-                    let r = try env.step(policy.action(for: env))
+                _ = try Evaluator.episode(env, seed: envSeed, actor: { env, _ in policy.action(for: env) }, onStep: { r in
                     if r.info.success { successes.append(r.observation) }
-                    if r.terminated || r.truncated { break }
-                }
+                })
                 if !successes.isEmpty { observations.append(successes[stream.index(below: successes.count)]) }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Physics
+import Randomness
 
 /// Parameters of the dexterous hand-valve family (`hand_valve:` in a task file).
 struct HandValveParameters: Sendable {
@@ -99,6 +100,7 @@ struct HandValveParameters: Sendable {
 final class HandValveScene: TaskScene {
     let world: World
     let parameters: HandValveParameters
+    var hasFixedStart: Bool { parameters.valveStartAngles.lowerBound == parameters.valveStartAngles.upperBound }
     private let links: [[Body]]
     private let joints: [[HingeJoint]]
     private let valve: Body
@@ -234,7 +236,7 @@ final class HandValveScene: TaskScene {
 
     // MARK: TaskScene
 
-    func resetState(rng: inout SplitMix64) throws {
+    func resetState(rng: inout RandomGenerator) throws {
         for i in 0..<HandValveParameters.fingers { try place(finger: i, posture: liftedPosture) }
         try setValveAngle(rng.uniform(parameters.valveStartAngles))
     }
@@ -332,7 +334,7 @@ final class HandValveScene: TaskScene {
     }
 
     /// Valve within `exampleTolerance` of the target, fingers lifted clear of it.
-    func placeInSuccessConfiguration(rng: inout SplitMix64) throws {
+    func placeInSuccessConfiguration(rng: inout RandomGenerator) throws {
         for i in 0..<HandValveParameters.fingers { try place(finger: i, posture: liftedPosture) }
         let t = parameters.exampleTolerance
         try setValveAngle(parameters.targetAngle + rng.uniform(-t...t))

@@ -1,5 +1,6 @@
 import Foundation
 import Physics
+import Randomness
 
 /// A wall of a maze: an axis-aligned segment from `from` to `to`.
 struct MazeWall: Hashable, Sendable {
@@ -98,6 +99,7 @@ struct MazeParameters: Sendable {
 final class MazeScene: TaskScene {
     let world: World
     let parameters: MazeParameters
+    var hasFixedStart: Bool { parameters.startJitter == 0 }
     let field: GeodesicField
     private let ball: Body
     private let controlTimestep: Double
@@ -152,7 +154,7 @@ final class MazeScene: TaskScene {
         try ball.setAngularVelocity(.zero)
     }
 
-    func resetState(rng: inout SplitMix64) throws {
+    func resetState(rng: inout RandomGenerator) throws {
         let j = parameters.startJitter
         try place(parameters.start + SIMD2(rng.uniform(-j...j), rng.uniform(-j...j)))
         command = .zero
@@ -185,8 +187,12 @@ final class MazeScene: TaskScene {
          "geodesic_distance": field.distance(from: SIMD2(observation[0], observation[1]))]
     }
 
+    /// The fraction of the way along the maze still to go: −d(s)/d(start), so −1 at the start and
+    /// 0 at the goal. Unscaled, −d reaches −20 per step; SAC's critic then has to fit values near
+    /// −2000 whose differences between actions are a few units, and the oracle crept toward the
+    /// goal for 300k steps without reaching it (results/ceiling).
     func denseReward(_ observation: [Double]) -> Double {
-        -field.distance(from: SIMD2(observation[0], observation[1]))
+        -field.distance(from: SIMD2(observation[0], observation[1])) / field.distance(from: parameters.start)
     }
 
     /// Greedy descent of the geodesic field: among displacements in 32 directions and three
@@ -211,7 +217,7 @@ final class MazeScene: TaskScene {
         return [best.x, best.y]
     }
 
-    func placeInSuccessConfiguration(rng: inout SplitMix64) throws {
+    func placeInSuccessConfiguration(rng: inout RandomGenerator) throws {
         let r = parameters.exampleRadius
         while true {
             // Uniform in the disc around the goal, by rejection from the square.

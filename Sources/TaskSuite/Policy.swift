@@ -1,3 +1,5 @@
+import Randomness
+
 /// The reference policies the suite ships.
 public enum PolicyKind: String, Sendable, Codable, CaseIterable {
     /// The task's scripted expert (privileged: it reads the physics state).
@@ -11,12 +13,12 @@ public enum PolicyKind: String, Sendable, Codable, CaseIterable {
 public struct Policy: Sendable {
     public let kind: PolicyKind
     public let noise: Double
-    public private(set) var rng: SplitMix64
+    public private(set) var rng: RandomGenerator
 
     public init(_ kind: PolicyKind, seed: UInt64, noise: Double = 0) {
         self.kind = kind
         self.noise = noise
-        rng = SplitMix64(seed: seed)
+        rng = RandomGenerator(seed: seed)
     }
 
     public mutating func action(for env: any Environment) -> [Double] {

@@ -1,5 +1,6 @@
 import Foundation
 import Physics
+import Randomness
 
 /// Parameters of the pusher family (`pusher:` in a task file), after MURAL's Sawyer push.
 struct PusherParameters: Sendable {
@@ -57,6 +58,7 @@ struct PusherParameters: Sendable {
 final class PusherScene: TaskScene {
     let world: World
     let parameters: PusherParameters
+    var hasFixedStart: Bool { parameters.puckStartX.lowerBound == parameters.puckStartX.upperBound }
     let hand: KinematicHand
     private let puck: Body
 
@@ -115,7 +117,7 @@ final class PusherScene: TaskScene {
         try puck.setAngularVelocity(.zero)
     }
 
-    func resetState(rng: inout SplitMix64) throws {
+    func resetState(rng: inout RandomGenerator) throws {
         try hand.place(at: parameters.hand.start)
         try placePuck(SIMD2(rng.uniform(parameters.puckStartX), parameters.puckStartY))
     }
@@ -185,7 +187,7 @@ final class PusherScene: TaskScene {
 
     /// Puck within `exampleNoise` of the goal (per axis), hand resting just behind it (on the
     /// side the hand starts from, within ±0.6 rad).
-    func placeInSuccessConfiguration(rng: inout SplitMix64) throws {
+    func placeInSuccessConfiguration(rng: inout RandomGenerator) throws {
         let n = parameters.exampleNoise
         let puckXY = parameters.goal + SIMD2(rng.uniform(-n...n), rng.uniform(-n...n))
         try placePuck(puckXY)

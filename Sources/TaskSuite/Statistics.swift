@@ -7,8 +7,12 @@ public struct Estimate: Hashable, Sendable, Codable {
     public var upper: Double
     /// Number of samples behind the estimate.
     public var count: Int
-    /// How the interval was computed ("wilson", "t" or "normal").
+    /// How the interval was computed ("wilson", "t", "normal" or a bootstrap).
     public var method: String
+
+    public init(value: Double, lower: Double, upper: Double, count: Int, method: String) {
+        (self.value, self.lower, self.upper, self.count, self.method) = (value, lower, upper, count, method)
+    }
 }
 
 extension Estimate {

@@ -1,4 +1,5 @@
 import Physics
+import Randomness
 
 /// The environment for every task in the suite: one `TaskScene` driven by shared episode
 /// machinery.
@@ -23,7 +24,7 @@ public final class TaskEnvironment: Environment {
     public private(set) var stepCount = 0
     public private(set) var phase: EpisodePhase = .needsReset
     /// The episode RNG (task randomness after reset; expert noise is drawn by callers).
-    public private(set) var rng = SplitMix64(seed: 0)
+    public private(set) var rng = RandomGenerator(seed: 0)
 
     let scene: any TaskScene
     private let builtState: WorldSnapshot
@@ -58,6 +59,9 @@ public final class TaskEnvironment: Environment {
     }
 
     public var taskID: String { definition.id }
+    /// Whether every episode starts from the same state, so that deterministic evaluation
+    /// episodes repeat each other and only seeds vary.
+    public var hasFixedStart: Bool { scene.hasFixedStart }
     public var horizon: Int { definition.timing.horizon }
     public var controlTimestep: Double { definition.timing.controlTimestep }
     public var physicsTimestep: Double { definition.timing.physicsTimestep }
@@ -65,7 +69,7 @@ public final class TaskEnvironment: Environment {
     public var world: World { scene.world }
 
     public func reset(seed: UInt64) throws -> [Double] {
-        rng = SplitMix64(seed: seed)
+        rng = RandomGenerator(seed: seed)
         do {
             try scene.world.restore(builtState)
             scene.world.reseedSolver(rng.next())

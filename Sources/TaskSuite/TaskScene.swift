@@ -1,4 +1,5 @@
 import Physics
+import Randomness
 
 /// What a task family implements: a physics scene plus the task's reading of it. The shared
 /// episode machinery (`TaskEnvironment`) does everything else: input checking, clipping,
@@ -14,9 +15,12 @@ protocol TaskScene: AnyObject {
     /// Indices into the observation of the classifier features.
     var featureIndices: [Int] { get }
 
+    /// Whether every episode starts from the same state (then deterministic evaluation
+    /// episodes repeat each other).
+    var hasFixedStart: Bool { get }
     /// Samples the episode's initial state. The world has just been restored to its
     /// as-built state.
-    func resetState(rng: inout SplitMix64) throws
+    func resetState(rng: inout RandomGenerator) throws
     /// Takes a clipped action at the start of a control step.
     func applyAction(_ action: [Double]) throws
     /// Called before each physics substep (for controllers that act every substep).
@@ -35,7 +39,7 @@ protocol TaskScene: AnyObject {
     func goalMarkers() -> [GoalMarker]
     /// Teleports the objects into a sampled success configuration (for example generation);
     /// the caller lets physics settle and re-checks the predicate.
-    func placeInSuccessConfiguration(rng: inout SplitMix64) throws
+    func placeInSuccessConfiguration(rng: inout RandomGenerator) throws
 }
 
 extension TaskScene {

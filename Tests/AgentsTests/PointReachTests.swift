@@ -1,6 +1,7 @@
-import Testing
-import NeuralNet
 import Agents
+import NeuralNet
+import Randomness
+import Testing
 
 /// A point in the open square [−1, 1]² that must reach a fixed goal; pure Swift dynamics, no physics engine.
 struct PointReach {
@@ -11,8 +12,8 @@ struct PointReach {
 
     private(set) var position: [Float] = [0, 0]
 
-    mutating func reset(using generator: inout SeededGenerator) -> [Float] {
-        position = (0..<2).map { _ in Float.random(in: -1...1, using: &generator) }
+    mutating func reset(using generator: inout RandomGenerator) -> [Float] {
+        position = (0..<2).map { _ in Float(generator.uniform(-1...1)) }
         return position
     }
 
@@ -46,7 +47,7 @@ func trainPointReach(seed: UInt64, environmentSteps: Int, evaluationEpisodes: In
     configuration.replayCapacity = environmentSteps
     let agent = SACAgent(observationSize: 2, actionSize: 2, configuration: configuration, seed: seed)
     let replay = agent.makeReplayBuffer()
-    var environmentGenerator = SeededGenerator(seed: seed &+ 1000)
+    var environmentGenerator = RandomGenerator(seed: seed &+ 1000)
     var environment = PointReach()
 
     var observation = environment.reset(using: &environmentGenerator)
@@ -63,7 +64,7 @@ func trainPointReach(seed: UInt64, environmentSteps: Int, evaluationEpisodes: In
         }
     }
 
-    var evaluationGenerator = SeededGenerator(seed: 424_242)
+    var evaluationGenerator = RandomGenerator(seed: 424_242)
     var successes = 0
     for _ in 0..<evaluationEpisodes {
         var observation = environment.reset(using: &evaluationGenerator)

@@ -1,6 +1,7 @@
-import Testing
-import NeuralNet
 import Agents
+import NeuralNet
+import Randomness
+import Testing
 
 @Suite("Replay buffer")
 struct ReplayBufferTests {
@@ -20,7 +21,7 @@ struct ReplayBufferTests {
     func sampleConsistency() {
         let buffer = Self.filled(capacity: 50, count: 20)
         let batch = ReplayBatch(size: 64, matching: buffer)
-        var generator = SeededGenerator(seed: 3)
+        var generator = RandomGenerator(seed: 3)
         buffer.sample(into: batch, using: &generator)
         for row in 0..<batch.size {
             let x = batch.actions[row]
@@ -45,7 +46,7 @@ struct ReplayBufferTests {
     func seededSampling() {
         let buffer = Self.filled(capacity: 100, count: 100)
         let a = ReplayBatch(size: 16, matching: buffer), b = ReplayBatch(size: 16, matching: buffer)
-        var g1 = SeededGenerator(seed: 9), g2 = SeededGenerator(seed: 9), g3 = SeededGenerator(seed: 10)
+        var g1 = RandomGenerator(seed: 9), g2 = RandomGenerator(seed: 9), g3 = RandomGenerator(seed: 10)
         buffer.sample(into: a, using: &g1)
         buffer.sample(into: b, using: &g2)
         #expect(a.indices == b.indices)

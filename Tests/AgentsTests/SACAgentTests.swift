@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import NeuralNet
 import Agents
+import Foundation
+import NeuralNet
+import Randomness
+import Testing
 
 @Suite("SAC agent")
 struct SACAgentTests {
@@ -17,12 +18,12 @@ struct SACAgentTests {
 
     /// A replay buffer of 200 random transitions in a 3-D observation, 2-D action space.
     static func randomReplay(seed: UInt64) -> ReplayBuffer {
-        var generator = SeededGenerator(seed: seed)
+        var generator = RandomGenerator(seed: seed)
         let replay = ReplayBuffer(capacity: 200, observationSize: 3, actionSize: 2, featureSize: 3)
         for _ in 0..<200 {
-            let observation = (0..<3).map { _ in Float.random(in: -1...1, using: &generator) }
-            let next = (0..<3).map { _ in Float.random(in: -1...1, using: &generator) }
-            replay.append(observation: observation, action: [Float.random(in: -1...1, using: &generator), 0.5],
+            let observation = (0..<3).map { _ in Float(generator.uniform(-1...1)) }
+            let next = (0..<3).map { _ in Float(generator.uniform(-1...1)) }
+            replay.append(observation: observation, action: [Float(generator.uniform(-1...1)), 0.5],
                           nextObservation: next, features: next, reward: next[0])
         }
         return replay

@@ -2,6 +2,7 @@ import Agents
 import Experiments
 import Foundation
 import NeuralNet
+import Randomness
 import Rewards
 import TaskSuite
 import Testing
@@ -13,7 +14,7 @@ struct ArchiveCorruptionTests {
     @Test("a network checkpoint with any byte changed is refused")
     func network() throws {
         let small = MLP(inputSize: 2, hiddenSizes: [3], outputSize: 1)
-        var generator = SeededGenerator(seed: 4)
+        var generator = RandomGenerator(seed: 4)
         let parameters: [Float] = small.initialParameters(using: &generator)
         let checkpoint = NetworkCheckpoint(architecture: small, parameters: parameters,
                                            optimizer: Adam<Float>(parameterCount: parameters.count, learningRate: 1e-3))

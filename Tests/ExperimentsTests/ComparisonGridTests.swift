@@ -2,8 +2,8 @@ import Experiments
 import Foundation
 import Testing
 
-/// A stand-in for `mural train`: writes two evaluation records whose success is seed/10 (seed/100
-/// for "vice"), or fails for the reward "broken". It counts its runs so that skipping can be checked.
+/// A stand-in for `mural train`: writes two evaluation records whose success (any step and final
+/// step) is seed/10 (seed/100 for "vice"), or fails for the reward "broken". It counts its runs so that skipping can be checked.
 private let fakeTrain = #"""
 #!/bin/sh
 while [ $# -gt 0 ]; do
@@ -19,7 +19,7 @@ if [ "$reward" = broken ]; then echo "reward model exploded at step 7" >&2; exit
 mkdir -p "$out"
 success="0.$seed"; if [ "$reward" = vice ]; then success="0.0$seed"; fi
 for step in 100 200; do
-  printf '{"criticLoss":0,"epoch":1,"finalMetrics":{"distance":1},"meanTrainingReward":0,"step":%s,"successAny":%s,"successFinal":0,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":1}\n' "$step" "$success" >> "$out/metrics.jsonl"
+  printf '{"criticLoss":0,"epoch":1,"finalMetrics":{"distance":1},"meanTrainingReward":0,"step":%s,"successAny":%s,"successFinal":%s,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":1}\n' "$step" "$success" "$success" >> "$out/metrics.jsonl"
 done
 echo '{}' > "$out/final.json"
 """#
@@ -50,17 +50,22 @@ struct ComparisonGridTests {
         let runs = try String(contentsOf: directory.appendingPathComponent("runs.log"), encoding: .utf8)
         #expect(runs.split(separator: "\n").count == 8, "6 cells, then only the 2 unfinished ones again")
 
-        try ComparisonReport(grid: grid, results: rerun).write()
+        try ComparisonReport(grid: grid, results: rerun, fixedStartTasks: ["maze-zigzag-v1"]).write()
         let summary = try String(contentsOf: grid.directory.appendingPathComponent("summary.csv"), encoding: .utf8)
         let metanml = summary.split(separator: "\n").first { $0.hasPrefix("maze-zigzag-v1,metanml,") }
         let columns = metanml.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
-        #expect(columns.count == 14, "summary.csv columns: \(columns)")
-        #expect(columns[10] == "distance" && columns[11] == "1.0", "the runs' final distance is their goal metric, got \(columns)")
-        #expect(Double(columns[4]).map { abs($0 - 0.3) < 1e-12 } == true, "mean of 0.2 and 0.4 is 0.3, got \(columns)")
+        #expect(columns.count == 16, "summary.csv columns: \(columns)")
+        // Scores 0.2 and 0.4: mean 0.3, and resampled means range over 0.2…0.4.
+        #expect(Array(columns.prefix(6)) == ["maze-zigzag-v1", "metanml", "2", String(0.30000000000000004), "0.2", "0.4"], "\(columns)")
+        #expect(columns[6] == "0.0", "no seed ended every evaluation episode in success, got \(columns)")
+        #expect(columns[12] == "1.0", "the runs' final distance is their goal metric, got \(columns)")
         let report = try String(contentsOf: grid.directory.appendingPathComponent("report.md"), encoding: .utf8)
-        #expect(report.contains("**0.30 ± 0.14**"), "the best reward's success should be bold")
-        #expect(report.contains("| vice | 2 | 0.03 ± 0.01 |"), "the other reward is not bold")
+        #expect(report.contains("| metanml | 2 | **0.30 [0.20, 0.40]** | 0 of 2 [0.00, 0.66] |"), "the best score is bold: \(report)")
+        #expect(report.contains("| vice | 2 | 0.03 [0.02, 0.04] |"), "the other reward is not bold")
+        #expect(report.contains("| P(metanml > vice) | 1.00 [1.00, 1.00] | metanml better |"))
         #expect(report.contains("Failed cells") && report.contains("reward model exploded"))
+        let aggregates = try String(contentsOf: grid.directory.appendingPathComponent("aggregates.csv"), encoding: .utf8)
+        #expect(aggregates.contains("\niqm,metanml,,2,0.30000000000000004,0.2,0.4\n"), "\(aggregates)")
         let html = try String(contentsOf: grid.directory.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("data:image/png;base64,"), "the HTML report embeds its learning curves")
     }

@@ -31,7 +31,7 @@ struct ComparisonPresetTests {
         #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v1"], rewards: ["vice"], seeds: 3, steps: 500,
                                                evaluationInterval: 1000, evaluationEpisodes: 10, hiddenSizes: [256, 256],
                                                rewardPreset: .fast))
-        #expect(throws: ExperimentError.invalidValue("without --preset, give --tasks, --steps (or choose a preset: quick, paper)")) {
+        #expect(throws: ExperimentError.invalidValue("without --preset, give --tasks, --steps (or choose a preset: quick, suite, paper)")) {
             try ComparisonSettings.resolve(preset: nil, overrides: .init(rewards: ["vice"]))
         }
     }
@@ -46,7 +46,7 @@ struct ComparisonPresetTests {
         let log = directory.deletingLastPathComponent().appendingPathComponent("compare.log")
         #expect(try mural(["compare", "--steps", "50"] + oneSeed, log: log).waitForExit() == 0, "first comparison: \(text(log))")
         let firstReport = text(directory.appendingPathComponent("report.md"))
-        #expect(firstReport.contains("50 environment steps per run"))
+        #expect(firstReport.contains("1 seed(s) of 50 environment steps"), "\(firstReport)")
 
         do {
             try CompareCommand.parse(["--steps", "60"] + oneSeed).run()
@@ -65,10 +65,36 @@ struct ComparisonPresetTests {
                 "seed 0 should be skipped as complete and seed 1 run: \(grown)")
 
         #expect(try mural(["compare", "--steps", "60", "--force"] + oneSeed, log: log).waitForExit() == 0, "forced: \(text(log))")
-        #expect(text(directory.appendingPathComponent("report.md")).contains("60 environment steps per run"))
+        #expect(text(directory.appendingPathComponent("report.md")).contains("1 seed(s) of 60 environment steps"))
         #expect(text(directory.appendingPathComponent("config.json")).contains("\"steps\" : 60"))
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs/maze-zigzag-v1/sparse/seed-1").path),
                 "--force deletes the earlier comparison")
+    }
+
+    @Test("the suite preset: every task and reward, 10 seeds on the mazes, each task's budget, and explicit options win")
+    func suitePreset() throws {
+        let suite = ComparisonPreset.suite.settings
+        #expect(suite.tasks.count == 5 && suite.rewards == ["metanml", "vice", "count", "sparse", "dense"])
+        #expect(suite.seeds(for: "maze-zigzag-v1") == 10 && suite.seeds(for: "maze-spiral-v1") == 10 && suite.seeds(for: "door-v1") == 5)
+        #expect(suite.cells.count == (2 * 10 + 3 * 5) * 5)
+        #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
+        let overridden = try ComparisonSettings.resolve(preset: .suite, overrides: .init(seeds: 2, steps: 1000))
+        #expect(overridden.cells.count == 5 * 5 * 2 && overridden.tasks.allSatisfy { overridden.steps(for: $0) == 1000 },
+                "--seeds and --steps apply to every task")
+    }
+
+    @Test("--dry-run prints every cell and the estimated cost, and writes nothing")
+    func dryRun() throws {
+        let directory = try temporaryDirectory().appendingPathComponent("suite")
+        let log = directory.deletingLastPathComponent().appendingPathComponent("dry-run.log")
+        #expect(try mural(["compare", "--preset", "suite", "--out", directory.path, "--dry-run", "--jobs", "2"], log: log).waitForExit() == 0,
+                "\(text(log))")
+        let lines = text(log).split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("runs/") }.count == 175, "one line per cell")
+        #expect(lines.contains { $0.hasPrefix("runs/maze-zigzag-v1/metanml/seed-9  ") })
+        let summary = try #require(lines.last.map(String.init))
+        #expect(summary.hasPrefix("175 cells (") && summary.contains("core-hours") && summary.contains("at --jobs 2"), "\(summary)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path), "a dry run writes nothing")
     }
 
     @Test("mural compare rejects a missing grid, an unknown preset, task or reward and a bad value, naming the valid ones")
@@ -76,7 +102,7 @@ struct ComparisonPresetTests {
         let out = ["--out", try temporaryDirectory().appendingPathComponent("cmp").path]
         let cases: [([String], String)] = [
             (["--rewards", "sparse", "--steps", "100"], "without --preset, give --tasks"),
-            (["--preset", "huge"], "unknown preset 'huge'; valid presets: quick, paper"),
+            (["--preset", "huge"], "unknown preset 'huge'; valid presets: quick, suite, paper"),
             (["--preset", "quick", "--steps", "0"], "--steps must be positive, got 0"),
             (["--preset", "quick", "--hidden", "8,x"], "expected positive comma-separated integers such as 256,256, got '8,x'"),
             (["--preset", "quick", "--tasks", "maze-zigzag-v9"], "unknown task 'maze-zigzag-v9'; valid ids: "),

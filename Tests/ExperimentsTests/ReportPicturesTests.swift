@@ -50,11 +50,12 @@ struct ReportPicturesTests {
         #expect(report.contains("count, seed 0: one episode of the final policy; the run's final success 0.00 (any step)"))
         #expect(report.contains("| maze-zigzag-v1 | count | 0 | completed |"), "the Cells section lists each cell")
         #expect(text(out.appendingPathComponent("cells.csv")).hasPrefix(
-            "task,reward,seed,status,exit_status,success_any,success_final,wall_seconds,steps_per_second\n"))
+            "task,method,seed,status,exit_status,score,success_final,success_any,goal_distance,wall_seconds,steps_per_second\n"))
         let html = text(out.appendingPathComponent("report.html"))
-        #expect(report.contains("](curves-maze-zigzag-v1-geodesic-distance.png)"), "the maze's distance curves are linked")
-        #expect(html.components(separatedBy: "data:image/png;base64,").count == 6,
-                "success and distance curves and three pictures embedded")
+        #expect(report.contains("](curves-maze-zigzag-v1-distance.png)"), "the maze's distance curves are linked")
+        #expect(report.contains("](profiles.png)") && report.contains("](iqm-curves.png)"), "the aggregate plots are linked")
+        #expect(html.components(separatedBy: "data:image/png;base64,").count == 8,
+                "profiles, IQM curves, success and distance curves and three pictures embedded")
 
         // Again: every cell and picture is there already.
         let map = out.appendingPathComponent(pictures[2])
@@ -105,9 +106,8 @@ struct ReportPicturesTests {
         #expect(text(root.appendingPathComponent("calls.log")).split(separator: "\n").sorted() == ["render", "render", "reward-map"],
                 "the failed filmstrip is retried, the drawn map is not")
 
-        var report = ComparisonReport(grid: grid, results: grid.cells.map {
-            CellResult(cell: $0, status: .completed, exitStatus: 0, logTail: nil)
-        })
+        var report = try ComparisonReport(grid: grid, results: grid.cells.map { CellResult(cell: $0, status: .completed) },
+                                          fixedStartTasks: [])
         report.pictures = results2
         try report.write()
         let markdown = text(grid.directory.appendingPathComponent("report.md"))

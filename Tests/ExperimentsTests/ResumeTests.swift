@@ -2,6 +2,7 @@ import Agents
 import Experiments
 import Foundation
 import NeuralNet
+import Randomness
 import TaskSuite
 import Testing
 
@@ -77,7 +78,7 @@ struct ResumeTests {
             #expect(restored.count == original.count && restored.nextIndex == original.nextIndex)
             #expect(firstDifference(archiveBytes(restored.write), archiveBytes(original.write)) == nil)
             guard count > 0 else { continue }
-            var generators = (SeededGenerator(seed: 9), SeededGenerator(seed: 9))
+            var generators = (RandomGenerator(seed: 9), RandomGenerator(seed: 9))
             let batches = (ReplayBatch(size: 16, matching: original), ReplayBatch(size: 16, matching: restored))
             original.sample(into: batches.0, using: &generators.0)
             restored.sample(into: batches.1, using: &generators.1)

@@ -1,5 +1,6 @@
 @testable import Experiments
 import Foundation
+import Rewards
 @testable import MuralCLI
 import TaskSuite
 import Testing
@@ -56,6 +57,25 @@ struct TrainConfigurationFileTests {
         #expect(configuration.task == "pusher-v1" && configuration.steps == 10 && configuration.seed == 0)
         #expect(configuration.sac.warmUpSteps == 0 && configuration.sac.discount == 0.9 && configuration.successExamples == 50)
         #expect(configuration.sac.hiddenSizes == [256, 256], "keys the file does not give keep their defaults")
+        #expect(configuration.rewardTuning == nil, "untuned runs keep the presets' reward settings")
+    }
+
+    @Test("rewardTuning sets meta-NML's inner step and VICE's variant and learning rate, and reaches the models")
+    func rewardTuning() throws {
+        let directory = try temporaryDirectory()
+        let file = try write("rewardTuning: {metaNMLInnerStepSize: 0.04, viceVariant: raq, viceLearningRate: 1.0e-3}\n", in: directory)
+        let command = try TrainCommand.parse(["--config", file, "--task", "maze-zigzag-v1", "--reward", "vice", "--steps", "10",
+                                              "--out", directory.path])
+        let tuning = try #require(try command.resolvedConfiguration().rewardTuning)
+        #expect(tuning == RewardTuning(metaNMLInnerStepSize: 0.04, viceVariant: .raq, viceLearningRate: 1e-3))
+        var expectedVICE = VICERewardModel.Configuration.viceRAQ
+        expectedVICE.learningRate = 1e-3
+        #expect(tuning.vice == expectedVICE)
+        #expect(tuning.metaNML(.fast(.maze)).innerStepSize == 0.04 && tuning.metaNML(.fast(.maze)).hiddenSize == 128)
+        let environment = try TaskRegistry.located().makeEnvironment("maze-zigzag-v1")
+        let model = try #require(try RewardChoice.vice.makeModel(environment: environment, preset: .fast, seed: 0, vice: tuning.vice)
+                                 as? VICERewardModel)
+        #expect(model.configuration == expectedVICE)
     }
 
     @Test("an unknown key, a wrong type, a missing file or a missing task is an error naming the file and key")
@@ -70,6 +90,9 @@ struct TrainConfigurationFileTests {
             ("rewardPreset: huge\n", [], "train.yaml: key 'rewardPreset': unknown preset 'huge'; valid: fast, paper"),
             ("reward: sparse\nsteps: 10\n", [], "give --task, or 'task' in"),
             ("steps: [1, 2]\n", ["--task", "maze-zigzag-v1", "--reward", "sparse"], "train.yaml: key 'steps': expected a single value"),
+            ("rewardTuning: {viceVariant: raqq}\n", [], "train.yaml: key 'rewardTuning.viceVariant': unknown VICE variant 'raqq'; valid: vice, raq"),
+            ("rewardTuning: {metaNMLInnerStepSize: -0.1}\n", [], "key 'rewardTuning.metaNMLInnerStepSize': expected a positive number, got -0.1"),
+            ("rewardTuning: {alpha: 0.1}\n", [], "train.yaml: key 'rewardTuning.alpha': unknown key"),
         ]
         for (contents, arguments, expected) in cases {
             let file = try write(contents, in: directory)

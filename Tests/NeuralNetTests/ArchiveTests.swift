@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import NeuralNet
+import Randomness
+import Testing
 
 @Suite("Network checkpoints")
 struct ArchiveTests {
@@ -16,7 +17,7 @@ struct ArchiveTests {
     }
 
     static func trainedCheckpoint() -> NetworkCheckpoint {
-        var generator = SeededGenerator(seed: 21)
+        var generator = RandomGenerator(seed: 21)
         var parameters: [Float] = network.initialParameters(using: &generator)
         var adam = Adam<Float>(parameterCount: parameters.count, learningRate: 1e-3)
         adam.update(&parameters, gradient: parameters.map { $0 * 0.5 + 0.1 })

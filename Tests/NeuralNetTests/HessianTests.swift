@@ -1,5 +1,6 @@
-import Testing
 import NeuralNet
+import Randomness
+import Testing
 
 @Suite("Second-order support")
 struct HessianTests {
@@ -16,7 +17,7 @@ struct HessianTests {
         let parameters: [Double]
 
         init(seed: UInt64, objective: Objective = .weightedMSE, hidden: Activation = .tanh) {
-            var generator = SeededGenerator(seed: seed)
+            var generator = RandomGenerator(seed: seed)
             self.objective = objective
             network = MLP(layerSizes: [2, 6, 6, objective == .weightedMSE ? 1 : 2], activations: [hidden, .tanh, .identity])
             parameters = network.initialParameters(using: &generator)
@@ -90,7 +91,7 @@ struct HessianTests {
                       (.weightedMSE, .relu), (.binaryCrossEntropy, .identity)])
     func againstGradientDifferences(objective: Objective, hidden: Activation) {
         let problem = Problem(seed: 31, objective: objective, hidden: hidden)
-        var generator = SeededGenerator(seed: 32)
+        var generator = RandomGenerator(seed: 32)
         let v = randomVector(problem.parameters.count, using: &generator)
         let (hv, gradient) = problem.hessianVectorProduct(problem.parameters, v)
         let reference = problem.centralDifferenceProduct(problem.parameters, v)
@@ -102,7 +103,7 @@ struct HessianTests {
     @Test("uᵀHv matches second differences of the loss value and is symmetric")
     func againstLossSecondDifferences() {
         let problem = Problem(seed: 33, objective: .binaryCrossEntropy)
-        var generator = SeededGenerator(seed: 34)
+        var generator = RandomGenerator(seed: 34)
         let u = randomVector(problem.parameters.count, using: &generator)
         let v = randomVector(problem.parameters.count, using: &generator)
         let hv = problem.hessianVectorProduct(problem.parameters, v).hv
@@ -119,7 +120,7 @@ struct HessianTests {
     func exactForLinearModel() {
         // L = Σᵢ wᵢ(wᵀxᵢ + b − tᵢ)² / Σw, so H = 2 Σᵢ wᵢ x̃ᵢx̃ᵢᵀ / Σw with x̃ = (x, 1).
         let network = MLP(layerSizes: [3, 1], activations: [.identity])
-        var generator = SeededGenerator(seed: 41)
+        var generator = RandomGenerator(seed: 41)
         let input = randomVector(12, using: &generator), targets = randomVector(4, using: &generator)
         let weights = randomVector(4, in: 0.2...1, using: &generator)
         let theta = randomVector(4, using: &generator), v = randomVector(4, using: &generator)
@@ -156,7 +157,7 @@ struct HessianTests {
     @Test("Float and Double products agree")
     func floatPrecision() {
         let problem = Problem(seed: 35, objective: .binaryCrossEntropy)
-        var generator = SeededGenerator(seed: 36)
+        var generator = RandomGenerator(seed: 36)
         let v = randomVector(problem.parameters.count, using: &generator)
         let reference = problem.hessianVectorProduct(problem.parameters, v).hv
         var hv = [Float](repeating: .nan, count: v.count)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import NeuralNet
+import Randomness
+import Testing
 
 @Suite("Losses")
 struct LossTests {
@@ -74,7 +75,7 @@ struct LossTests {
 
     @Test("soft-target cross-entropy: value, weighting and gradient")
     func softmaxCrossEntropy() {
-        var generator = SeededGenerator(seed: 4)
+        var generator = RandomGenerator(seed: 4)
         let logits = randomVector(12, in: -3...3, using: &generator)
         let targets = randomVector(12, in: 0...1, using: &generator)
         let weights = randomVector(4, in: 0.1...2, using: &generator)

@@ -1,5 +1,6 @@
-import Testing
 import NeuralNet
+import Randomness
+import Testing
 
 @Suite("MLP forward and backward")
 struct MLPTests {
@@ -13,7 +14,7 @@ struct MLPTests {
 
     @Test("backward matches finite differences for every activation", arguments: Activation.allCases)
     func gradientCheck(hidden: Activation) {
-        var generator = SeededGenerator(seed: 11)
+        var generator = RandomGenerator(seed: 11)
         let network = MLP(layerSizes: [3, 5, 4, 2], activations: [hidden, .tanh, .identity])
         let batch = 4
         let parameters: [Double] = network.initialParameters(using: &generator)
@@ -33,7 +34,7 @@ struct MLPTests {
 
     @Test("accumulating gradients adds to the buffer instead of overwriting it")
     func accumulation() {
-        var generator = SeededGenerator(seed: 3)
+        var generator = RandomGenerator(seed: 3)
         let network = MLP(inputSize: 2, hiddenSizes: [4], outputSize: 1)
         let parameters: [Double] = network.initialParameters(using: &generator)
         let input = randomVector(6, using: &generator)
@@ -56,7 +57,7 @@ struct MLPTests {
 
     @Test("batch-1 (GEMV) and batched (GEMM) passes agree, in Float and Double")
     func gemvMatchesGemm() {
-        var generator = SeededGenerator(seed: 5)
+        var generator = RandomGenerator(seed: 5)
         let network = MLP(inputSize: 7, hiddenSizes: [16, 16], outputSize: 3)
         let parameters: [Double] = network.initialParameters(using: &generator)
         let input = randomVector(5 * 7, using: &generator)
@@ -71,7 +72,7 @@ struct MLPTests {
 
     @Test("workspace grows for larger batches and matches a fresh workspace")
     func workspaceGrowth() {
-        var generator = SeededGenerator(seed: 8)
+        var generator = RandomGenerator(seed: 8)
         let network = MLP(inputSize: 2, hiddenSizes: [8], outputSize: 2)
         let parameters: [Double] = network.initialParameters(using: &generator)
         let input = randomVector(2 * 9, using: &generator)
@@ -87,7 +88,7 @@ struct MLPTests {
     @Test("PyTorch nn.Linear initialisation: U(−1/√fan_in, 1/√fan_in) for weights and biases, seeded")
     func initialisation() {
         let network = MLP(inputSize: 64, hiddenSizes: [256], outputSize: 4)
-        var generator = SeededGenerator(seed: 1)
+        var generator = RandomGenerator(seed: 1)
         let parameters: [Float] = network.initialParameters(using: &generator)
         for layer in 0..<network.layerCount {
             let bound = 1 / Float(network.layerSizes[layer]).squareRoot()
@@ -103,9 +104,9 @@ struct MLPTests {
                 }
             }
         }
-        var again = SeededGenerator(seed: 1)
+        var again = RandomGenerator(seed: 1)
         #expect(network.initialParameters(as: Float.self, using: &again) == parameters, "same seed, different init")
-        var other = SeededGenerator(seed: 2)
+        var other = RandomGenerator(seed: 2)
         #expect(network.initialParameters(as: Float.self, using: &other) != parameters, "different seeds gave equal init")
     }
 
@@ -125,10 +126,10 @@ struct MLPTests {
 
     @Test("an inner SGD step θ′ = θ − α∇L runs the network at θ′ from a separate buffer and lowers the loss")
     func innerStep() {
-        var generator = SeededGenerator(seed: 13)
+        var generator = RandomGenerator(seed: 13)
         let network = MLP(inputSize: 2, hiddenSizes: [16, 16], outputSize: 2)
         let theta: [Float] = network.initialParameters(using: &generator)
-        let input = (0..<16).map { _ in Float.random(in: -1...1, using: &generator) }
+        let input: [Float] = (0..<16).map { _ in Float(generator.uniform(-1...1)) }
         let labels: [Float] = (0..<8).map { Float($0 % 2) }
         let workspace = MLPWorkspace<Float>(for: network, capacity: 8)
         var outputGradient = [Float](repeating: 0, count: 16), gradient = [Float](repeating: 0, count: theta.count)

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 
 /// Central-difference derivative of `f` along every coordinate of `x` (Double, step h).
 func numericalGradient(of f: ([Double]) -> Double, at x: [Double], step h: Double = 1e-6) -> [Double] {
@@ -19,8 +20,8 @@ func maxRelativeError(_ a: [Double], _ b: [Double]) -> Double {
     return zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
 }
 
-func randomVector(_ count: Int, in range: ClosedRange<Double> = -1...1, using generator: inout SeededGenerator) -> [Double] {
-    (0..<count).map { _ in Double.random(in: range, using: &generator) }
+func randomVector(_ count: Int, in range: ClosedRange<Double> = -1...1, using generator: inout RandomGenerator) -> [Double] {
+    (0..<count).map { _ in generator.uniform(range) }
 }
 
 /// Array-level wrappers over the pointer API, for tests.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import MuralCLI
 import Render
+import TaskSuite
 import Testing
 
 @Suite struct RenderCommandTests {
@@ -36,5 +37,21 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/frame_0002.png"))
         #expect(try PNG.read(from: "\(directory)/frame_0000.png").width == 16)
+    }
+
+    /// `render --seed S` replays `evaluate --seed S` episode by episode. The random policy
+    /// draws from its own seed, so swapping the policy and environment seeds shows up here.
+    @Test func renderReplaysTheEpisodesOfEvaluate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mural-render-replay-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let command = try RenderCommand.parse(
+            ["--task", "maze-zigzag-v1", "--policy", "random", "--seed", "3", "--episodes", "2", "--out", directory,
+             "--width", "8", "--height", "6", "--every", "1000"])
+        let rendered = try command.render()
+        let environment = try TaskRegistry.located().makeEnvironment("maze-zigzag-v1")
+        let evaluated = try Evaluator.outcomes(environment, episodes: 2, seed: 3, makeActor: PolicyChoice.reference(.random).makeActor)
+        #expect(rendered.count == 2)
+        #expect(rendered == evaluated)
+        #expect(rendered[0].finalObservation != rendered[1].finalObservation)
     }
 }

@@ -1,6 +1,7 @@
 import NeuralNet
-import Testing
+import Randomness
 @testable import Rewards
+import Testing
 
 @Suite struct ExactCNMLTests {
     /// One-hot inputs and a linear one-hot → 2-logit model can fit every cell, so CNML reduces to the
@@ -15,7 +16,7 @@ import Testing
             for _ in 0..<c.negative { data.append(x, label: 0, weight: 1) }
         }
         let network = MLP(layerSizes: [k, 2], activations: [.identity])
-        var g = SeededGenerator(seed: 3)
+        var g = RandomGenerator(seed: 3)
         let cnml = ExactCNML(network: network, data: data, initialParameters: network.initialParameters(as: Double.self, using: &g),
                              settings: .init(gradientTolerance: 1e-9, maxIterations: 5000))
         #expect(cnml.maximumLikelihoodReport.converged)
@@ -30,7 +31,7 @@ import Testing
     /// The L-BFGS fit reports non-convergence honestly when its step cap is hit.
     @Test func fitReportsStepCap() {
         let network = MLP(inputSize: 2, hiddenSizes: [8], outputSize: 2)
-        var g = SeededGenerator(seed: 1)
+        var g = RandomGenerator(seed: 1)
         let data = WeightedPoints<Double>(inputs: [0, 0, 1, 1, 0, 1], labels: [0, 1, 1], dimension: 2)
         let cnml = ExactCNML(network: network, data: data, initialParameters: network.initialParameters(as: Double.self, using: &g),
                              settings: .init(gradientTolerance: 1e-14, maxIterations: 3))

@@ -1,18 +1,19 @@
 import NeuralNet
-import Testing
+import Randomness
 @testable import Rewards
+import Testing
 
 @Suite struct MetaNMLTests {
     /// The second-order meta-gradient (I − α∇²L_in)∇L_out(θ′) against central differences of
     /// θ ↦ L_out(θ − α∇L_in(θ)), in Double, on every parameter of a small network.
     @Test func metaGradientMatchesFiniteDifferences() {
         let network = MLP(inputSize: 2, hiddenSizes: [6, 6], outputSize: 2)
-        var g = SeededGenerator(seed: 11)
+        var g = RandomGenerator(seed: 11)
         let theta = network.initialParameters(as: Double.self, using: &g).map { $0 * 3 }
         func points(_ n: Int) -> WeightedPoints<Double> {
-            WeightedPoints(inputs: (0..<(2 * n)).map { _ in Double.random(in: -2...2, using: &g) },
-                           labels: (0..<n).map { _ in Double(Int.random(in: 0...1, using: &g)) },
-                           weights: (0..<n).map { _ in Double.random(in: 0.05...1, using: &g) }, dimension: 2)
+            WeightedPoints(inputs: (0..<(2 * n)).map { _ in g.uniform(-2...2) },
+                           labels: (0..<n).map { _ in Double(g.index(below: 2)) },
+                           weights: (0..<n).map { _ in g.uniform(0.05...1) }, dimension: 2)
         }
         let support = points(8), outer = points(20)
         let alpha = 0.5  // large, so that the Hessian term is far above the finite-difference error
@@ -50,8 +51,8 @@ import Testing
         configuration.pointsPerTask = 64
         configuration.distanceThreshold = 1.5
         let model = try MetaNMLRewardModel(featureDimension: 3, configuration: configuration, seed: 5)
-        var g = SeededGenerator(seed: 99)
-        let queries = try FeatureMatrix(rows: 40, columns: 3, values: (0..<120).map { _ in Float.random(in: -1...1, using: &g) })
+        var g = RandomGenerator(seed: 99)
+        let queries = try FeatureMatrix(rows: 40, columns: 3, values: (0..<120).map { _ in Float(g.uniform(-1...1)) })
 
         // Epoch 0: the support set is the query alone.
         let plan0 = model.makeAdaptationPlan(queryCount: queries.rows)
@@ -59,8 +60,8 @@ import Testing
         let batched0 = try model.rewards(features: queries, plan: plan0, path: .batched)
         #expect(zip(naive0, batched0).map { abs($0 - $1) }.max()! < 1e-4)
 
-        let negatives = try FeatureMatrix(rows: 300, columns: 3, values: (0..<900).map { _ in Float.random(in: -1...1, using: &g) })
-        let positives = try FeatureMatrix(rows: 100, columns: 3, values: (0..<300).map { _ in Float.random(in: 0...1, using: &g) })
+        let negatives = try FeatureMatrix(rows: 300, columns: 3, values: (0..<900).map { _ in Float(g.uniform(-1...1)) })
+        let positives = try FeatureMatrix(rows: 100, columns: 3, values: (0..<300).map { _ in Float(g.uniform(0...1)) })
         try model.setFinetuningSet(negatives: negatives, positives: positives)
         let plan = model.makeAdaptationPlan(queryCount: queries.rows)
         #expect(plan.allSatisfy { Set($0).count == 63 })
@@ -114,7 +115,7 @@ import Testing
         let finetuning = try #require(model.finetuning)
         let data = WeightedPoints<Double>(inputs: finetuning.inputs.map(Double.init), labels: finetuning.labels.map(Double.init), dimension: 2)
         let network = MLP(inputSize: 2, hiddenSizes: [16, 16], outputSize: 2)
-        var g = SeededGenerator(seed: 2)
+        var g = RandomGenerator(seed: 2)
         let cnml = ExactCNML(network: network, data: data, initialParameters: network.initialParameters(as: Double.self, using: &g),
                              settings: .init(gradientTolerance: 1e-6, maxIterations: 400),
                              weighting: .init(distanceThreshold: 0.5, queryWeight: 0.5))

@@ -1,4 +1,5 @@
 import NeuralNet
+import Randomness
 @testable import Rewards
 
 /// A 2-D toy task: negatives ("replay") uniform in a square, positives clustered around a goal.
@@ -8,10 +9,11 @@ struct ToyTask {
 
     init(seed: UInt64, negativeCount: Int = 400, positiveCount: Int = 60,
          negativeBox: ClosedRange<Float> = -2...0, goal: (Float, Float) = (1.5, 1.5), goalRadius: Float = 0.2) {
-        var g = SeededGenerator(seed: seed)
-        negatives = (0..<negativeCount).map { _ in [Float.random(in: negativeBox, using: &g), Float.random(in: negativeBox, using: &g)] }
+        var g = RandomGenerator(seed: seed)
+        func uniform(_ range: ClosedRange<Float>) -> Float { Float(g.uniform(Double(range.lowerBound)...Double(range.upperBound))) }
+        negatives = (0..<negativeCount).map { _ in [uniform(negativeBox), uniform(negativeBox)] }
         positives = (0..<positiveCount).map { _ in
-            [goal.0 + Float.random(in: -goalRadius...goalRadius, using: &g), goal.1 + Float.random(in: -goalRadius...goalRadius, using: &g)]
+            [goal.0 + uniform(-goalRadius...goalRadius), goal.1 + uniform(-goalRadius...goalRadius)]
         }
     }
 
@@ -25,7 +27,7 @@ struct ToyTask {
             positives: positiveMatrix,
             positiveObservations: try! FeatureMatrix(positives.map { $0 + [1] }),
             sampleNegatives: { count, generator in
-                let rows = (0..<count).map { _ in negatives[Int.random(in: 0..<negatives.count, using: &generator)] }
+                let rows = (0..<count).map { _ in negatives[generator.index(below: negatives.count)] }
                 return NegativeSample(features: try FeatureMatrix(rows), observations: try FeatureMatrix(rows.map { $0 + [1] }))
             },
             logPolicy: logPolicy)

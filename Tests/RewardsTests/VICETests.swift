@@ -1,6 +1,7 @@
 import NeuralNet
-import Testing
+import Randomness
 @testable import Rewards
+import Testing
 
 @Suite struct VICETests {
     func trainedModel(_ configure: (inout VICERewardModel.Configuration) -> Void) throws -> (VICERewardModel, ToyTask) {
@@ -53,7 +54,7 @@ import Testing
     /// Beta(α, α) draws have mean ½ and variance 1/(4(2α + 1)).
     @Test(arguments: [0.4, 1.0, 3.0])
     func betaSampler(alpha: Double) {
-        var g = SeededGenerator(seed: 8)
+        var g = RandomGenerator(seed: 8)
         let draws = (0..<20000).map { _ in sampleBeta(alpha, using: &g) }
         let mean = draws.reduce(0, +) / Double(draws.count)
         let variance = draws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(draws.count)

@@ -27,7 +27,9 @@ struct ExpertTests {
         let env = try registry.makeEnvironment("door-v1")
         let results = try rollout(env, seed: 11) { $0.expertAction() }
         let angles = results.map { $0.observation[3] }
-        #expect(angles.allSatisfy { $0 >= -0.01 && $0 <= 0.84 })
+        // The hinge stops at 0.83, but ODE's limits are soft: swung from a partly open start (as
+        // seed 11 starts), the door overshoots by up to 0.02 (0.850 here, the worst of seeds 0–59).
+        #expect(angles.allSatisfy { $0 >= -0.01 && $0 <= 0.86 }, "door angles \(angles.min()!)...\(angles.max()!)")
         #expect(angles.last! >= 0.78)
         // The free edge has moved toward −y, where the hand works.
         let door = try #require(env.world.body(named: "door_body"))

@@ -58,6 +58,16 @@ struct PredicateTests {
         #expect(maze.reward(.dense, [3, 3, 0, 0]) > maze.reward(.dense, [-3, -3, 0, 0]))
     }
 
+    @Test("the mazes' dense reward is the fraction of the way still to go: −1 at the start, 0 at the goal")
+    func mazeDenseRewardIsScaled() throws {
+        for (task, goal) in [("maze-zigzag-v1", [3.0, 3]), ("maze-spiral-v1", [-0.5, 1.25])] {
+            let maze = try registry.makeEnvironment(task)
+            let start = try maze.reset(seed: 0)
+            #expect(abs(maze.reward(.dense, start) + 1) < 1e-12, "\(task): \(maze.reward(.dense, start)) at the start")
+            #expect(abs(maze.reward(.dense, goal + [0, 0])) < 0.01, "\(task) goal: \(maze.reward(.dense, goal + [0, 0]))")
+        }
+    }
+
     @Test(arguments: [
         ("maze-zigzag-v1", ["ball_x", "ball_y"]),
         ("maze-spiral-v1", ["ball_x", "ball_y"]),

@@ -2,6 +2,7 @@ import Agents
 import Experiments
 import Glibc
 import NeuralNet
+import Randomness
 import Rewards
 import TaskSuite
 
@@ -56,7 +57,7 @@ func writeSeeds(to directory: String) throws {
         seeds.append((name + "-unsealed", kind | 4, Array(file.dropLast(ArchiveChecksum.size))))
     }
     let network = MLP(inputSize: 2, hiddenSizes: [2], outputSize: 1)
-    var generator = SeededGenerator(seed: 1)
+    var generator = RandomGenerator(seed: 1)
     let parameters: [Float] = network.initialParameters(using: &generator)
     try add("network", 0) {
         try NetworkCheckpoint(architecture: network, parameters: parameters,

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import TaskSuite
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the report of a comparison directory from whichever of its runs are complete.",
+        discussion: """
+            Reads every run under DIR/runs/TASK/METHOD/seed-S (as `mural compare` lays them out, \
+            wherever they were trained), and writes DIR/report.md, report.html, evaluations.csv, \
+            cells.csv, summary.csv and aggregates.csv with the same analysis `mural compare` ends \
+            with. Runs that are not complete are listed and left out. --from-csv recomputes the \
+            report from an evaluations.csv alone (for example a committed one).
+            """)
+
+    @Argument(help: "The comparison directory.") var directory: String
+    @Option(help: ArgumentHelp("Recompute from this evaluations.csv instead of the run directories.", valueName: "file"))
+    var fromCSV: String?
+    @Option(help: "The report's title.") var title = "Mural comparison"
+
+    func run() throws {
+        let url = URL(fileURLWithPath: directory)
+        let runs: [RunEvaluations], incomplete: [GridCell]
+        if let fromCSV {
+            (runs, incomplete) = (try ComparisonRuns.read(csv: URL(fileURLWithPath: fromCSV)), [])
+        } else {
+            (runs, incomplete) = try ComparisonRuns.scan(url)
+        }
+        guard !runs.isEmpty || !incomplete.isEmpty else {
+            throw ValidationError("\(directory) holds no runs (expected run directories under \(directory)/runs/TASK/METHOD/seed-S)")
+        }
+        let registry = try TaskRegistry.located()
+        let tasks = Set(runs.map(\.task) + incomplete.map(\.task))
+        let fixedStart = try Set(tasks.filter { try registry.makeEnvironment($0).hasFixedStart })
+        let cells = runs.map { CellResult(cell: GridCell(task: $0.task, reward: $0.method, seed: $0.seed), status: .completed) }
+            + incomplete.map { CellResult(cell: $0, status: .incomplete) }
+        try RunDirectory.ensureWritable(url)
+        var report = ComparisonReport(directory: url, analysis: try ComparisonAnalysis(runs: runs, fixedStartTasks: fixedStart),
+                                      cells: cells)
+        report.title = title
+        report.preamble = ["Recomputed by `mural report` from \(runs.count) complete run(s)"
+                           + (incomplete.isEmpty ? "." : "; \(incomplete.count) run(s) not finished are left out: "
+                              + incomplete.map(\.relativePath).joined(separator: ", ") + ".")]
+        try report.write()
+        print("report: \(url.appendingPathComponent("report.md").path)"
+              + (incomplete.isEmpty ? "" : " (\(incomplete.count) run(s) not finished)"))
+    }
+}

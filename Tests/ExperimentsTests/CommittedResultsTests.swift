@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// The results shipped in `results/`: each directory's `evaluations.csv` must recompute to the
+/// numbers its committed report shows.
+@Suite("Committed results", .tags(.slow))
+struct CommittedResultsTests {
+    static let resultsDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("results")
+
+    /// Every directory under results/ that holds a report's evaluations.
+    static var reports: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: resultsDirectory.path)) ?? []
+        return names.sorted().map { resultsDirectory.appendingPathComponent($0) }
+            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("evaluations.csv").path) }
+    }
+
+    /// The report's table rows up to its Cells section (which says how the cells ran, not what they scored).
+    func tableRows(_ report: String) -> [Substring] {
+        let scored = report.components(separatedBy: "\n## Cells\n")[0]
+        return scored.split(separator: "\n").filter { $0.hasPrefix("| ") }
+    }
+
+    @Test("results/ holds reports to check")
+    func resultsExist() {
+        #expect(!Self.reports.isEmpty, "no results/*/evaluations.csv under \(Self.resultsDirectory.path)")
+    }
+
+    @Test("each committed report's CSV files and tables are what its evaluations.csv recomputes to", arguments: reports)
+    func recompute(_ committed: URL) throws {
+        let recomputed = try temporaryDirectory().appendingPathComponent("report")
+        let log = recomputed.deletingLastPathComponent().appendingPathComponent("report.log")
+        let status = try mural(["report", recomputed.path, "--from-csv", committed.appendingPathComponent("evaluations.csv").path],
+                               log: log).waitForExit()
+        try #require(status == 0, "mural report failed: \(text(log))")
+        for file in ["summary.csv", "aggregates.csv", "profiles.csv", "iqm-curves.csv"] {
+            #expect(text(recomputed.appendingPathComponent(file)) == text(committed.appendingPathComponent(file)),
+                    "\(committed.lastPathComponent)/\(file) differs from what its evaluations recompute to")
+        }
+        let rows = tableRows(text(committed.appendingPathComponent("report.md")))
+        #expect(!rows.isEmpty, "\(committed.lastPathComponent)/report.md has no tables")
+        #expect(rows == tableRows(text(recomputed.appendingPathComponent("report.md"))),
+                "\(committed.lastPathComponent)/report.md's tables differ from what its evaluations recompute to")
+    }
+}
