@@ -14,6 +14,7 @@ import PackageDescription
 //   Render                  CPU rasterizer for scenes and worlds; PNG (libpng), GIF (giflib), contact sheets
 //   Experiments             run directories, process pools, training and comparison
 //   MuralCLI                the `mural` command
+//   MuralC                  a C interface (dynamic library) for the Python package in python/
 let package = Package(
     name: "Mural",
     products: [
@@ -26,6 +27,8 @@ let package = Package(
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "Render", targets: ["Render"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
+        // The C interface the Python package (python/) loads with ctypes.
+        .library(name: "MuralC", type: .dynamic, targets: ["MuralC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,6 +62,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        .target(name: "MuralC", dependencies: ["Physics", "TaskSuite", "NeuralNet", "Rewards", "Render", "Experiments"]),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),

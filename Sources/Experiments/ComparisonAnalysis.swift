@@ -8,7 +8,7 @@ public struct EvaluationPoint: Equatable, Sendable {
     public var successFinal: Double
     /// Fraction of evaluation episodes with a successful step.
     public var successAny: Double
-    /// The task's distance to its goal at the end of the episodes (see `ComparisonAnalysis.goalMetric`).
+    /// The task's distance to its goal at the end of the episodes (see `ComparisonRuns.goalMetric`).
     public var goalDistance: Double?
     public var wallSeconds: Double
 
@@ -206,6 +206,11 @@ public struct ComparisonAnalysis: Sendable {
         var taskBootstrap = bootstrap
         taskBootstrap.replications = min(bootstrap.replications, 10_000)
         return taskBootstrap
+    }
+
+    /// The finished run of `cell`, if it is one of the runs analysed.
+    public func run(_ cell: GridCell) -> RunEvaluations? {
+        runs.first { $0.task == cell.task && $0.method == cell.reward && $0.seed == cell.seed }
     }
 
     public func summary(task: String, method: String) -> TaskSummary? {

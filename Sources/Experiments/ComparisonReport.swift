@@ -144,9 +144,8 @@ public struct ComparisonReport {
 
     private func cellsCSV() -> String {
         var lines = ["task,method,seed,status,exit_status,score,success_final,success_any,goal_distance,wall_seconds,steps_per_second"]
-        let finished = Dictionary(uniqueKeysWithValues: analysis.runs.map { (GridCell(task: $0.task, reward: $0.method, seed: $0.seed), $0) })
         for result in cells {
-            let run = finished[result.cell], last = run?.points.last
+            let run = analysis.run(result.cell), last = run?.points.last
             let cell: [String] = [result.cell.task, result.cell.reward, String(result.cell.seed), result.status.rawValue,
                                   String(result.exitStatus)]
             let numbers: [String] = [run.map { String($0.score) }, last.map { String($0.successFinal) },
@@ -310,7 +309,7 @@ public struct ComparisonReport {
                 case .rewardMap:
                     caption = "\(cell.reward) reward learned by seed \(cell.seed), with the states it learned from"
                 case .filmstrip:
-                    let last = analysis.runs.first { $0.task == cell.task && $0.method == cell.reward && $0.seed == cell.seed }?.points.last
+                    let last = analysis.run(cell)?.points.last
                     let success = last.map {
                         String(format: "final success %.2f (any step), %.2f (final step)", $0.successAny, $0.successFinal)
                     } ?? "final success unknown"
@@ -340,9 +339,7 @@ public struct ComparisonReport {
             case .failed: status = "failed (exit \(result.exitStatus))"
             case .incomplete: status = "not finished"
             }
-            let last = analysis.runs.first {
-                $0.task == result.cell.task && $0.method == result.cell.reward && $0.seed == result.cell.seed
-            }?.points.last
+            let last = analysis.run(result.cell)?.points.last
             // A failed cell has no final record; the time its process ran is what there is.
             let seconds = last?.wallSeconds ?? result.processSeconds
             let rate = last.map(ComparisonReport.stepsPerSecond)
@@ -353,11 +350,6 @@ public struct ComparisonReport {
             ])
         }
         return section
-    }
-
-    private func unique(_ values: [String]) -> [String] {
-        var seen = Set<String>()
-        return values.filter { seen.insert($0).inserted }
     }
 }
 

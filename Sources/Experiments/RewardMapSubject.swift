@@ -71,12 +71,8 @@ public struct RewardMapSubject {
         }
         let examples = try ExampleGenerator.generate(
             try TaskRegistry.makeEnvironment(environment.definition), count: exampleCount, seed: seed, strategy: .teleport)
-        try model.observe(features: negatives)
-        try model.update(epoch: 0, data: RewardTrainingData(
-            positives: try FeatureMatrix(examples.features.map { $0.map(Float.init) }),
-            sampleNegatives: { count, generator in
-                NegativeSample(features: negatives.gathering((0..<count).map { _ in generator.index(below: negatives.rows) }))
-            }))
+        _ = try OfflineReward.update(model, positives: try FeatureMatrix(examples.features.map { $0.map(Float.init) }),
+                                     negatives: negatives)
         return RewardMapSubject(taskID: environment.taskID, reward: reward, model: model, states: negatives,
                                 statesLabel: "negatives", source: source)
     }
