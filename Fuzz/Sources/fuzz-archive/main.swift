@@ -133,6 +133,9 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--write-seeds"
     exit(0)
 }
 
+// libFuzzer ends with exit(), so this removes the scratch file however the run ends short of a crash.
+atexit { unlink(scratch) }
+
 var argc = CommandLine.argc
 var argv = CommandLine.unsafeArgv
 exit(runDriver(&argc, &argv, fuzz))
