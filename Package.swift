@@ -39,6 +39,8 @@ let package = Package(
         .systemLibrary(name: "CODE", pkgConfig: "ode", providers: [.apt(["libode-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        // zlib's CRC-32 seals every archive (checkpoints, policies, reward models).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // giflib ships no pkg-config file; its module map links "gif" directly.
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
         // libpng's low-level writer longjmps on error; the setjmp lives in this C target.
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "Physics", dependencies: ["CODE"]),
         .target(name: "TaskSuite", dependencies: ["Physics", "Randomness", .product(name: "Yams", package: "Yams")]),
         .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
-        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Randomness"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CZlib", "Randomness"]),
         .target(name: "Agents", dependencies: ["NeuralNet", "Randomness"]),
         .target(name: "Rewards", dependencies: ["NeuralNet", "Randomness"]),
         .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Randomness"]),

@@ -6,7 +6,8 @@ import Randomness
 /// stream, so that a resumed run continues bit for bit. Written atomically (see `ArchiveWriter.write`).
 extension SACAgent {
     public static let checkpointMagic = "MURALSAC"
-    public static let checkpointVersion: UInt32 = 1
+    /// 2: sealed with a CRC-32 (version 1 had none and is refused).
+    public static let checkpointVersion: UInt32 = 2
 
     public func save(to path: String) throws {
         var writer = ArchiveWriter(magic: Self.checkpointMagic, version: Self.checkpointVersion)
@@ -14,13 +15,10 @@ extension SACAgent {
         try writer.write(to: path)
     }
 
-    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` on a foreign, newer, truncated or
-    /// internally inconsistent file.
+    /// Restores an agent saved by `save(to:)`. Fails with `ArchiveError` naming the file on a foreign, older,
+    /// newer, corrupted or internally inconsistent file.
     public static func load(from path: String) throws -> SACAgent {
-        var reader = try ArchiveReader(contentsOf: path, magic: checkpointMagic, supportedVersion: checkpointVersion)
-        let agent = try read(from: &reader)
-        try reader.finish()
-        return agent
+        try ArchiveReader.read(path, magic: checkpointMagic, version: checkpointVersion) { try read(from: &$0) }
     }
 
     /// Appends the agent's fields to an archive, so that larger checkpoints (a training run's) can nest it.
@@ -79,7 +77,20 @@ extension SACAgent {
         guard sizes.count == 3, sizes[0] > 0, sizes[1] > 0, sizes[2] >= 0 else {
             throw ArchiveError.invalidValue(what: "agent sizes", detail: "\(sizes)")
         }
-        let agent = SACAgent(observationSize: sizes[0], actionSize: sizes[1], configuration: configuration, seed: 0)
+        // The agent allocates its networks from these sizes: they must fit in what is left.
+        let (observations, actions) = (sizes[0], sizes[1])
+        guard observations < Int.max / 2, actions < Int.max / 4 else {
+            throw ArchiveError.invalidValue(what: "agent sizes", detail: "\(sizes)")
+        }
+        try reader.requireRoom(forNetworks: [[observations] + configuration.hiddenSizes + [2 * actions],
+                                             [observations + actions] + configuration.hiddenSizes + [1]], "agent networks")
+        // Its scratch space holds a batch of every layer's values: a damaged batch size would
+        // allocate without limit. 2²⁴ values is a hundred times what the paper's agents use.
+        let widths = ([observations + actions] + configuration.hiddenSizes + [2 * actions]).reduce(0, +)
+        guard configuration.batchSize > 0, configuration.batchSize <= (1 << 24) / widths else {
+            throw ArchiveError.invalidValue(what: "agent batch size", detail: "\(configuration.batchSize) for layers of \(widths) values")
+        }
+        let agent = SACAgent(observationSize: observations, actionSize: actions, configuration: configuration, seed: 0)
         agent.updateCount = sizes[2]
 
         for (expected, what) in [(agent.policyNetwork, "policy network"), (agent.criticNetwork, "critic network")] {

@@ -96,9 +96,11 @@ public struct ComparisonGrid: Sendable {
                 executable: executable,
                 arguments: ["train", "--task", cell.task, "--reward", cell.reward, "--seed", String(cell.seed),
                             "--out", runDirectory(cell).path, "--resume"] + trainArguments(cell),
-                log: log(cell))
+                log: log(cell), name: cell.relativePath)
         }
         var done = 0
+        // On SIGTERM, SIGINT or SIGHUP (once caught, see `StopRequest`) the pool stops the running
+        // cells, which checkpoint, and throws `Interruption` naming them.
         let outcomes = try ProcessPool(width: jobs).run(jobList, onStart: { index in
             progress("started \(pending[index].relativePath)")
         }, onFinish: { outcome in

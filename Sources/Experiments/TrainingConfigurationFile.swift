@@ -13,10 +13,14 @@ public struct TrainingConfigurationFile {
 
     /// Reads and checks the file at `path`.
     public init(path: String) throws {
-        self.path = path
         guard let data = FileManager.default.contents(atPath: path) else { throw ExperimentError.missingFile(path: path) }
-        let root = try YAMLTable.parse(String(decoding: data, as: UTF8.self), file: path)
-        try read(root)
+        try self.init(contents: String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    /// Reads and checks the text of a file; `path` names it in errors.
+    public init(contents: String, path: String) throws {
+        self.path = path
+        try read(try YAMLTable.parse(contents, file: path))
     }
 
     /// Sets every value the file gives.

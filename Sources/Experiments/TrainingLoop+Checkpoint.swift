@@ -8,19 +8,21 @@ import TaskSuite
 ///
 /// | field | content |
 /// | --- | --- |
-/// | header | magic `MURALRUN`, format version 1 |
+/// | header | magic `MURALRUN`, format version 2 |
 /// | configuration | the `TrainingConfiguration`, JSON with sorted keys |
 /// | progress | `TrainingProgress`: counters, accumulators, records so far; JSON |
 /// | environment | the training environment's `EnvironmentSnapshot`, JSON |
 /// | agent | `SACAgent.write(to:)`: networks, targets, optimisers, temperature, generator |
 /// | reward source | `RewardSource.checkpointData()`, opaque bytes |
 /// | replay | `ReplayBuffer.write(to:)`, up to its fill level |
+/// | checksum | CRC-32 of everything before it, verified before any field is read |
 ///
 /// JSON carries doubles exactly (shortest round-trip digits). `ArchiveWriter.write` replaces the file
 /// atomically (temporary file, fsync, rename): a kill leaves the previous checkpoint or the new one.
 extension TrainingLoop {
     public static let checkpointMagic = "MURALRUN"
-    public static let checkpointVersion: UInt32 = 1
+    /// 2: sealed with a CRC-32 (version 1 had none and is refused).
+    public static let checkpointVersion: UInt32 = 2
 
     /// Writes the run's state at the current step to `path`, atomically.
     public func saveCheckpoint(to path: String) throws {
@@ -44,6 +46,8 @@ extension TrainingLoop {
         guard FileManager.default.fileExists(atPath: path) else { throw ExperimentError.missingFile(path: path) }
         do {
             try restore(from: path)
+        } catch let error as ArchiveError {
+            throw ExperimentError.invalidFile(path: path, reason: "cannot resume from this checkpoint: \(error.withoutFile)")
         } catch {
             throw ExperimentError.invalidFile(path: path, reason: "cannot resume from this checkpoint: \(error)")
         }
@@ -52,7 +56,7 @@ extension TrainingLoop {
     /// Reads and checks the whole file before touching the environment or the reward source; only
     /// this loop's own agent and replay buffer are filled while reading.
     private func restore(from path: String) throws {
-        var reader = try ArchiveReader(contentsOf: path, magic: Self.checkpointMagic, supportedVersion: Self.checkpointVersion)
+        var reader = try ArchiveReader(contentsOf: path, magic: Self.checkpointMagic, version: Self.checkpointVersion)
         guard try reader.readString("configuration") == Self.json(configuration) else {
             throw ExperimentError.invalidValue("it was written by a run with a different configuration")
         }

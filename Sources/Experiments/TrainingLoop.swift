@@ -113,15 +113,32 @@ public final class TrainingLoop {
     /// Runs to `configuration.steps`, calling `onRecord` after every evaluation. With a
     /// `checkpointPath`, writes a checkpoint there every `checkpointInterval` steps and after the
     /// last one, after that step's evaluation.
-    public func run(checkpointPath: String? = nil, onRecord: (TrainingRecord) throws -> Void) throws {
+    ///
+    /// Before each step it asks `stop` (by default, whether the process caught a termination
+    /// signal; see `StopRequest`): on a signal it writes a checkpoint of the steps so far, unless
+    /// the last one already holds them, and throws `Interruption`. Resuming from that checkpoint
+    /// ends bit for bit as a run that never stopped.
+    public func run(checkpointPath: String? = nil, stop: () -> Int32? = { StopRequest.signal },
+                    onRecord: (TrainingRecord) throws -> Void) throws {
         let start = ContinuousClock.now
         let earlierWallSeconds = progress.wallSeconds
         func wallSeconds() -> Double {
             let elapsed = ContinuousClock.now - start
             return earlierWallSeconds + elapsed.inSeconds
         }
+        // A resumed loop starts from its checkpoint's step; a fresh one has nothing to save yet.
+        var checkpointedStep = step
         if progress.observation.isEmpty { try beginEpisode() }
         while step < configuration.steps {
+            if let signal = stop() {
+                if let checkpointPath, step > checkpointedStep {
+                    progress.wallSeconds = wallSeconds()
+                    try saveCheckpoint(to: checkpointPath)
+                    checkpointedStep = step
+                }
+                let kept = checkpointPath == nil ? "no checkpoint" : checkpointedStep > 0 ? "checkpointed" : "nothing to checkpoint"
+                throw Interruption(signal: signal, details: "stopped after \(step) of \(configuration.steps) steps (\(kept))")
+            }
             try collectOneStep()
             if agent.isReadyToUpdate(replay: replay) {
                 for _ in 0..<configuration.sac.updatesPerStep { train() }
@@ -144,6 +161,7 @@ public final class TrainingLoop {
             if let checkpointPath, step % configuration.checkpointInterval == 0 || step == configuration.steps {
                 progress.wallSeconds = wallSeconds()
                 try saveCheckpoint(to: checkpointPath)
+                checkpointedStep = step
             }
         }
     }

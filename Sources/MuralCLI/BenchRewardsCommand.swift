@@ -27,7 +27,7 @@ struct BenchRewardsCommand: ParsableCommand {
     @Option(help: "L-BFGS iteration cap per CNML fit (θ_MLE and each label).") var cnmlIterations = 25
     @Option(help: "Meta-training steps to time (16 tasks each).") var metaSteps = 1
     @Option(help: "VICE updates to time.") var viceUpdates = 20
-    @Option(help: "Seed of every random choice.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of every random choice (default 1).", transform: parseSeed) var seed: UInt64 = 1
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     struct Report: Codable {

@@ -13,7 +13,9 @@ struct CompareCommand: ParsableCommand {
             slowest) first. Cells that already finished are skipped, so an interrupted comparison \
             continues where it stopped, and the grid may grow (more seeds, tasks or rewards). OUT/config.json \
             records what every cell trains with (steps, evaluation, network sizes); other training settings \
-            in the same OUT are refused unless --force (which deletes it first). Then, for each task and reward, the finished run with the lowest \
+            in the same OUT are refused unless --force (which deletes it first). SIGTERM, SIGINT or \
+            SIGHUP stop the running cells (each checkpoints), name them, and end the command with 128 + the \
+            signal's number; a second signal kills the cells at once. Then, for each task and reward, the finished run with the lowest \
             seed is drawn: a filmstrip of its final policy and, on mazes, its learned reward map, under \
             OUT/pictures (a picture that fails is reported, not fatal). The report goes to OUT/report.md \
             and OUT/report.html, with OUT/cells.csv and OUT/summary.csv. With --preset, the preset \
@@ -60,6 +62,8 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
+        // SIGTERM, SIGINT and SIGHUP stop the running cells (which checkpoint) and end the command.
+        StopRequest.catchSignals()
         let settings = try settings()
         let registry = try TaskRegistry.located()
         let families = try Dictionary(uniqueKeysWithValues: settings.tasks.map { ($0, try registry.definition($0).family) })
@@ -95,8 +99,13 @@ struct CompareCommand: ParsableCommand {
             ["--config", cellTraining.path, "--steps", String(settings.steps(for: cell.task))]
         }
         let executable = try currentExecutable()
-        let results = try grid.run(executable: executable, jobs: jobs, progress: say)
-        let pictures = try ReportPictures(grid: grid, registry: registry).run(executable: executable, jobs: jobs, progress: say)
+        let results: [CellResult], pictures: [ReportPictures.Result]
+        do {
+            results = try grid.run(executable: executable, jobs: jobs, progress: say)
+            pictures = try ReportPictures(grid: grid, registry: registry).run(executable: executable, jobs: jobs, progress: say)
+        } catch let interruption as Interruption {
+            throw interruption.exit(advice: "the same command continues the comparison, and stopped cells resume from their checkpoints")
+        }
 
         let fixedStart = try Set(settings.tasks.filter { try registry.makeEnvironment($0).hasFixedStart })
         var report = try ComparisonReport(grid: grid, results: results, fixedStartTasks: fixedStart)

@@ -25,7 +25,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Number of episodes.")
     var episodes = 100
 
-    @Option(help: "Seed of the episode and policy seeds.")
+    @Option(parsing: .unconditional, help: "Seed of the episode and policy seeds (default 0).", transform: parseSeed)
     var seed: UInt64 = 0
 
     @Option(help: "Reward summed into the return: sparse or dense.")

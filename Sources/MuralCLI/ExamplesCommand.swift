@@ -17,7 +17,7 @@ struct ExamplesCommand: ParsableCommand {
     @Option(help: "Number of examples.")
     var count = ExampleGenerator.defaultCount
 
-    @Option(help: "Seed; the same seed gives the same bits.")
+    @Option(parsing: .unconditional, help: "Seed; the same seed gives the same bits (default 0).", transform: parseSeed)
     var seed: UInt64 = 0
 
     @Option(help: "Output features file, FILE.npy.")

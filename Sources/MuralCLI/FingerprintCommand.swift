@@ -16,7 +16,7 @@ struct FingerprintCommand: ParsableCommand {
     @Option(help: "Reference scene: \(ReferenceScene.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var scene: ReferenceScene.Kind = .contact
 
-    @Option(help: "Seed of the solver's constraint-ordering RNG.")
+    @Option(parsing: .unconditional, help: "Seed of the solver's constraint-ordering RNG (default 0).", transform: parseSeed)
     var seed: UInt64 = 0
 
     @Option(help: "Number of physics steps.")

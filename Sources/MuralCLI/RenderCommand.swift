@@ -19,7 +19,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Task id (see `mural tasks`).") var task: String
     @Option(help: "expert, random, or a training run directory.") var policy: PolicyChoice = .reference(.expert)
     @Option(help: "Episodes to render.") var episodes = 1
-    @Option(help: "Seed of the episode and policy seeds, as in `mural evaluate`.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed of the episode and policy seeds, as in `mural evaluate` (default 0).",
+            transform: parseSeed)
+    var seed: UInt64 = 0
     @Option(name: .customLong("out"), help: "Output directory.") var output: String
     @Option(help: "Image width in pixels.") var width = 320
     @Option(help: "Image height in pixels.") var height = 240

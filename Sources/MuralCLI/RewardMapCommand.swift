@@ -26,7 +26,8 @@ struct RewardMapCommand: ParsableCommand {
     @Option(help: "meta-NML settings with --negatives: fast (H = 128) or paper (H = 2048).") var preset: RewardPreset = .fast
     @Option(help: "Success examples (positives) generated with --negatives.") var examples = 200
     @Option(help: "Adam steps of VICE's classifier with --negatives.") var viceSteps = 1000
-    @Option(help: "Seed of the examples and the model with --negatives.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed of the examples and the model with --negatives (default 0).", transform: parseSeed)
+    var seed: UInt64 = 0
     @Option(help: "Grid cells per side of the arena.") var resolution = 160
     @Option(name: .customLong("out"), help: ArgumentHelp("Output PNG file.", valueName: "map.png")) var output: String
 

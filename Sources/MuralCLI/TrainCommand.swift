@@ -14,7 +14,9 @@ struct TrainCommand: ParsableCommand {
             (one row per evaluation), checkpoint.bin (the whole training state, every \
             --checkpoint-interval steps), policy.bin (the final agent) and final.json (the last \
             evaluation), each atomically. --resume continues from checkpoint.bin exactly as if the \
-            run had never stopped; the checkpoint is deleted once the run is complete. --config FILE \
+            run had never stopped; the checkpoint is deleted once the run is complete. SIGTERM, SIGINT \
+            or SIGHUP stop the run before its next step with a checkpoint, and the exit status is 128 + \
+            the signal's number (143 for SIGTERM). --config FILE \
             gives any of the settings of config.json's `training` (for example `sac: {batchSize: 128}`); \
             options on the command line take precedence over it.
             """)
@@ -26,7 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Reward: \(TrainCommand.rewardNames.joined(separator: ", ")); required unless the --config file gives it.")
     var reward: String?
     @Option(help: "Environment steps; required unless the --config file gives them.") var steps: Int?
-    @Option(help: "Seed of every random choice in the run (default 0).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed of every random choice in the run (default 0).", transform: parseSeed)
+    var seed: UInt64?
     @Option(name: .customLong("out"), help: "Run directory.") var output: String
     @Option(help: "Environment steps between evaluations (default 1000).") var evaluationInterval: Int?
     @Option(help: "Episodes per evaluation (default 10).") var evaluationEpisodes: Int?
@@ -70,6 +73,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        // SIGTERM, SIGINT and SIGHUP stop the loop at the next step, after a checkpoint.
+        StopRequest.catchSignals()
         let configuration = try resolvedConfiguration()
         let (task, reward, steps, seed) = (configuration.task, configuration.reward, configuration.steps, configuration.seed)
         let choice = try RewardChoice(parsing: reward)
@@ -110,9 +115,14 @@ struct TrainCommand: ParsableCommand {
         let log = MetricsLog(directory: directory, records: loop.records)
         try log.write()
         let progress = ProgressLine(startStep: loop.step)
-        try loop.run(checkpointPath: checkpoint) { record in
-            try log.append(record)
-            progress.show(record, of: steps)
+        do {
+            try loop.run(checkpointPath: checkpoint) { record in
+                try log.append(record)
+                progress.show(record, of: steps)
+            }
+        } catch let interruption as Interruption {
+            progress.finish()
+            throw interruption.exit(advice: "the same command with --resume continues it")
         }
         progress.finish()
         try loop.agent.save(to: directory.file("policy.bin").path)

@@ -18,6 +18,7 @@ extension MLP: ArchiveCodable {
         guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 && $0 < 1 << 24 }) else {
             throw ArchiveError.invalidValue(what: "layer sizes", detail: "\(sizes)")
         }
+        try reader.requireRoom(forNetworks: [sizes], "layer sizes")
         guard codes.count == sizes.count - 1 else {
             throw ArchiveError.shapeMismatch(what: "activations", expected: "[\(sizes.count - 1)]", found: "[\(codes.count)]")
         }

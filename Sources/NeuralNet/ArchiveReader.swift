@@ -1,28 +1,56 @@
 import Glibc
 
-/// Reads what `ArchiveWriter` wrote, checking magic, version, bounds and shapes as it goes.
+/// Reads what `ArchiveWriter` wrote: checks the magic, the version and the whole file's CRC-32
+/// before any field, then bounds and shapes as it goes.
 public struct ArchiveReader {
     public private(set) var version: UInt32 = 0
     private let bytes: [UInt8]
     private var position = 0
+    /// Where the fields end and the checksum begins.
+    private var end: Int
 
-    /// Accepts versions 1…`supportedVersion`; the caller branches on `version` for older layouts.
-    public init(bytes: [UInt8], magic: String, supportedVersion: UInt32) throws {
+    /// Reads an archive of exactly `version`: every version a build writes carries a checksum, and
+    /// older layouts are refused rather than read unverified.
+    public init(bytes: [UInt8], magic: String, version: UInt32) throws {
         self.bytes = bytes
+        end = bytes.count
         guard bytes.count >= 8, Array(bytes[0..<8]) == Array(magic.utf8) else {
             let found = bytes.prefix(8).map { ($0 >= 32 && $0 < 127) ? String(UnicodeScalar($0)) : "." }.joined()
             throw ArchiveError.badMagic(expected: magic, found: "\"\(found)\"")
         }
         position = 8
         let found: UInt32 = try read("format version")
-        guard (1...supportedVersion).contains(found) else {
-            throw ArchiveError.unsupportedVersion(found: found, supported: supportedVersion)
-        }
+        guard found == version else { throw ArchiveError.unsupportedVersion(found: found, supported: version) }
         self.version = found
+        try require(ArchiveChecksum.size, "checksum")
+        end = bytes.count - ArchiveChecksum.size
+        let stored = UInt32(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: end, as: UInt32.self) })
+        let computed = bytes.withUnsafeBytes { ArchiveChecksum.crc32(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
+        guard stored == computed else { throw ArchiveError.checksumMismatch(stored: stored, computed: computed) }
     }
 
-    public init(contentsOf path: String, magic: String, supportedVersion: UInt32) throws {
-        try self.init(bytes: try Self.readFile(path), magic: magic, supportedVersion: supportedVersion)
+    /// Reads the file at `path`; errors found before the first field (magic, version, checksum,
+    /// I/O) name the file.
+    public init(contentsOf path: String, magic: String, version: UInt32) throws {
+        do {
+            try self.init(bytes: try Self.readFile(path), magic: magic, version: version)
+        } catch let error as ArchiveError {
+            throw error.naming(path)
+        }
+    }
+
+    /// Reads the archive at `path` with `body` and checks that nothing is left over; every
+    /// `ArchiveError` names the file.
+    public static func read<T>(_ path: String, magic: String, version: UInt32,
+                               _ body: (inout ArchiveReader) throws -> T) throws -> T {
+        do {
+            var reader = try ArchiveReader(contentsOf: path, magic: magic, version: version)
+            let value = try body(&reader)
+            try reader.finish()
+            return value
+        } catch let error as ArchiveError {
+            throw error.naming(path)
+        }
     }
 
     public mutating func read<T: FixedWidthInteger>(_ what: String, as _: T.Type = T.self) throws -> T {
@@ -72,9 +100,31 @@ public struct ArchiveReader {
         return values
     }
 
+    /// Bytes left before the checksum.
+    public var remainingByteCount: Int { end - position }
+
+    /// Fails unless the rest of the archive could hold the parameters of networks with these layer
+    /// widths, as `Float`s. Readers call it before building networks from stored sizes, so that a
+    /// wrong size is an error rather than an enormous allocation or an overflow.
+    public func requireRoom(forNetworks layerSizes: [[Int]], _ what: String) throws {
+        var total = 0
+        for sizes in layerSizes {
+            guard let count = MLP.parameterCount(layerSizes: sizes) else {
+                throw ArchiveError.invalidValue(what: what, detail: "layer widths \(sizes)")
+            }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { throw ArchiveError.invalidValue(what: what, detail: "layer widths \(layerSizes)") }
+            total = sum
+        }
+        guard total <= remainingByteCount / MemoryLayout<Float>.size else {
+            throw ArchiveError.invalidValue(
+                what: what, detail: "networks of widths \(layerSizes) have \(total) parameters, more than the \(remainingByteCount) bytes left")
+        }
+    }
+
     /// Fails unless every byte was consumed: extra bytes mean a different or corrupted layout.
     public func finish() throws {
-        guard position == bytes.count else { throw ArchiveError.trailingBytes(count: bytes.count - position) }
+        guard position == end else { throw ArchiveError.trailingBytes(count: end - position) }
     }
 
     private mutating func readCount(_ what: String, elementSize: Int) throws -> Int {
@@ -86,8 +136,8 @@ public struct ArchiveReader {
     }
 
     private func require(_ size: Int, _ what: String) throws {
-        guard bytes.count - position >= size else {
-            throw ArchiveError.truncated(reading: what, needed: size, available: bytes.count - position)
+        guard end - position >= size else {
+            throw ArchiveError.truncated(reading: what, needed: size, available: end - position)
         }
     }
 

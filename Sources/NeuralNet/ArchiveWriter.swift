@@ -4,9 +4,15 @@ import Glibc
 #error("Mural archives store scalars as their little-endian memory image")
 #endif
 
-/// Builds a versioned little-endian binary file: an 8-byte magic, a UInt32 version, then fields.
+/// Builds a versioned little-endian binary file: an 8-byte magic, a UInt32 version, then fields,
+/// and on disk a CRC-32 of everything before it (see `ArchiveChecksum`), which `ArchiveReader`
+/// verifies before reading any field.
 public struct ArchiveWriter {
+    /// The fields so far, header included; `fileBytes` adds the checksum.
     public private(set) var bytes: [UInt8] = []
+
+    /// What `write(to:)` stores: the fields, then their CRC-32.
+    public var fileBytes: [UInt8] { bytes + ArchiveChecksum.trailer(sealing: bytes) }
 
     /// `magic` names the file kind and must be exactly 8 ASCII bytes, e.g. "MURALNET".
     public init(magic: String, version: UInt32) {
@@ -48,16 +54,19 @@ public struct ArchiveWriter {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw ArchiveError.io(path: temporary, operation: "create", errno: errno) }
         var failure: ArchiveError?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = .io(path: temporary, operation: "write", errno: errno)
-                    return
+        // The checksum goes in a second write: a checkpoint's fields can run to a hundred megabytes.
+        for part in [bytes, ArchiveChecksum.trailer(sealing: bytes)] where failure == nil {
+            part.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        failure = .io(path: temporary, operation: "write", errno: errno)
+                        return
+                    }
+                    offset += written
                 }
-                offset += written
             }
         }
         if failure == nil, fsync(descriptor) != 0 { failure = .io(path: temporary, operation: "fsync", errno: errno) }

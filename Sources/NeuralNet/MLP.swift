@@ -27,6 +27,21 @@ public struct MLP: Codable, Sendable, Equatable {
         self.layerOffsets = offsets
     }
 
+    /// The parameter count of an MLP with these layer widths, or nil when a width is not positive or
+    /// the count overflows `Int` (for sizes read from files).
+    public static func parameterCount(layerSizes: [Int]) -> Int? {
+        guard layerSizes.count >= 2, layerSizes.allSatisfy({ $0 > 0 }) else { return nil }
+        var total = 0
+        for (inputs, outputs) in zip(layerSizes, layerSizes.dropFirst()) {
+            let (rows, o1) = inputs.addingReportingOverflow(1)
+            let (count, o2) = rows.multipliedReportingOverflow(by: outputs)
+            let (sum, o3) = total.addingReportingOverflow(count)
+            guard !o1, !o2, !o3 else { return nil }
+            total = sum
+        }
+        return total
+    }
+
     /// `inputSize → hidden… → outputSize`, with `hiddenActivation` after every hidden layer.
     public init(
         inputSize: Int, hiddenSizes: [Int], outputSize: Int,

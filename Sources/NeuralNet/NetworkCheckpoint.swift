@@ -1,7 +1,8 @@
 /// One network on disk: its architecture, its flat parameters and, optionally, its Adam state.
 public struct NetworkCheckpoint: Equatable, Sendable {
     public static let magic = "MURALNET"
-    public static let formatVersion: UInt32 = 1
+    /// 2: sealed with a CRC-32 (version 1 had none and is refused).
+    public static let formatVersion: UInt32 = 2
 
     public var architecture: MLP
     public var parameters: [Float]
@@ -27,19 +28,19 @@ public struct NetworkCheckpoint: Equatable, Sendable {
 
     /// Loads a checkpoint; with `expecting`, also fails unless the stored architecture is that one.
     public static func load(from path: String, expecting expected: MLP? = nil) throws -> NetworkCheckpoint {
-        var reader = try ArchiveReader(contentsOf: path, magic: magic, supportedVersion: formatVersion)
-        let architecture = try MLP(from: &reader)
-        if let expected, expected != architecture {
-            throw ArchiveError.shapeMismatch(
-                what: "network", expected: "\(expected.layerSizes)", found: "\(architecture.layerSizes)")
+        try ArchiveReader.read(path, magic: magic, version: formatVersion) { reader in
+            let architecture = try MLP(from: &reader)
+            if let expected, expected != architecture {
+                throw ArchiveError.shapeMismatch(
+                    what: "network", expected: "\(expected.layerSizes)", found: "\(architecture.layerSizes)")
+            }
+            let parameters = try reader.readScalars(
+                "parameters", as: Float.self, expectedCount: architecture.parameterCount)
+            var optimizer: Adam<Float>?
+            if try reader.read("optimiser flag", as: Bool.self) {
+                optimizer = try Adam<Float>(from: &reader, what: "Adam moments", parameterCount: parameters.count)
+            }
+            return NetworkCheckpoint(architecture: architecture, parameters: parameters, optimizer: optimizer)
         }
-        let parameters = try reader.readScalars(
-            "parameters", as: Float.self, expectedCount: architecture.parameterCount)
-        var optimizer: Adam<Float>?
-        if try reader.read("optimiser flag", as: Bool.self) {
-            optimizer = try Adam<Float>(from: &reader, what: "Adam moments", parameterCount: parameters.count)
-        }
-        try reader.finish()
-        return NetworkCheckpoint(architecture: architecture, parameters: parameters, optimizer: optimizer)
     }
 }

@@ -285,6 +285,7 @@ public final class ExactCNMLRewardModel: RewardModel {
         guard header.count == 2, header[0] > 0, header[1] >= 0 else {
             throw ArchiveError.invalidValue(what: "CNML header", detail: "\(header)")
         }
+        try reader.requireRoom(forNetworks: [[header[0], configuration.hiddenSize, configuration.hiddenSize, 2]], "CNML network")
         let model = try RewardCheckpoint.rebuild("CNML") {
             try ExactCNMLRewardModel(featureDimension: header[0], configuration: configuration, seed: 0)
         }

@@ -334,6 +334,7 @@ public final class MetaNMLRewardModel: RewardModel {
         var reader = try RewardCheckpoint.open(path, expecting: kind)
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "meta-NML configuration", from: &reader)
         let header = try RewardCheckpoint.readHeader("meta-NML", from: &reader)
+        try reader.requireRoom(forNetworks: [[header.featureDimension, configuration.hiddenSize, configuration.hiddenSize, 2]], "meta-NML network")
         let model = try RewardCheckpoint.rebuild("meta-NML") {
             try MetaNMLRewardModel(featureDimension: header.featureDimension, configuration: configuration, seed: 0)
         }

@@ -2,11 +2,12 @@ import Foundation
 import NeuralNet
 
 /// Reward-model checkpoints: the archive header `MURALRWD`, a format version, the model's kind, then the
-/// model's own fields (configuration, parameters, Adam state, generator, counts). `ArchiveWriter` writes
-/// them atomically (temporary file, fsync, rename).
+/// model's own fields (configuration, parameters, Adam state, generator, counts), then a CRC-32 checked
+/// on opening. `ArchiveWriter` writes them atomically (temporary file, fsync, rename).
 public enum RewardCheckpoint {
     public static let magic = "MURALRWD"
-    public static let formatVersion: UInt32 = 1
+    /// 2: sealed with a CRC-32 (version 1 had none and is refused).
+    public static let formatVersion: UInt32 = 2
 
     static func writer(kind: String) -> ArchiveWriter {
         var writer = ArchiveWriter(magic: magic, version: formatVersion)
@@ -16,7 +17,7 @@ public enum RewardCheckpoint {
 
     /// Opens a checkpoint and returns the reader positioned after the kind, with the kind.
     static func open(_ path: String) throws -> (kind: String, reader: ArchiveReader) {
-        var reader = try ArchiveReader(contentsOf: path, magic: magic, supportedVersion: formatVersion)
+        var reader = try ArchiveReader(contentsOf: path, magic: magic, version: formatVersion)
         let kind = try reader.readString("reward model kind")
         return (kind, reader)
     }
@@ -27,16 +28,20 @@ public enum RewardCheckpoint {
         return reader
     }
 
-    /// Loads any reward model from its checkpoint.
+    /// Loads any reward model from its checkpoint; an `ArchiveError` names the file.
     public static func load(from path: String) throws -> any RewardModel {
-        let (kind, _) = try open(path)
-        switch kind {
-        case SparseRewardModel.kind: return try SparseRewardModel.load(from: path)
-        case CountBonusRewardModel.kind: return try CountBonusRewardModel.load(from: path)
-        case VICERewardModel.kind: return try VICERewardModel.load(from: path)
-        case MetaNMLRewardModel.kind: return try MetaNMLRewardModel.load(from: path)
-        case ExactCNMLRewardModel.kind: return try ExactCNMLRewardModel.load(from: path)
-        default: throw ArchiveError.invalidValue(what: "reward model kind", detail: "'\(kind)' is not a known model")
+        do {
+            let (kind, _) = try open(path)
+            switch kind {
+            case SparseRewardModel.kind: return try SparseRewardModel.load(from: path)
+            case CountBonusRewardModel.kind: return try CountBonusRewardModel.load(from: path)
+            case VICERewardModel.kind: return try VICERewardModel.load(from: path)
+            case MetaNMLRewardModel.kind: return try MetaNMLRewardModel.load(from: path)
+            case ExactCNMLRewardModel.kind: return try ExactCNMLRewardModel.load(from: path)
+            default: throw ArchiveError.invalidValue(what: "reward model kind", detail: "'\(kind)' is not a known model")
+            }
+        } catch let error as ArchiveError {
+            throw error.naming(path)
         }
     }
 

@@ -211,6 +211,7 @@ public final class VICERewardModel: RewardModel {
         var reader = try RewardCheckpoint.open(path, expecting: kind)
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "VICE configuration", from: &reader)
         let header = try RewardCheckpoint.readHeader("VICE", from: &reader)
+        try reader.requireRoom(forNetworks: [[header.featureDimension] + configuration.hiddenSizes + [1]], "VICE network")
         let model = try RewardCheckpoint.rebuild("VICE") {
             try VICERewardModel(featureDimension: header.featureDimension, configuration: configuration, seed: 0)
         }

@@ -1,3 +1,4 @@
+import CYaml
 import Yams
 
 /// A problem in a task definition file (or another strictly read YAML file, such as a training
@@ -41,14 +42,50 @@ public final class YAMLTable {
         }
     }
 
+    /// Collections nested deeper than this are refused. Mural's files nest five levels at most;
+    /// Yams builds nodes recursively and overflows the stack somewhere past a thousand.
+    public static let nestingLimit = 64
+
     /// Parses a whole YAML document whose top level is a mapping.
     public static func parse(_ text: String, file: String) throws -> YAMLTable {
+        if nesting(of: text, exceeds: nestingLimit) {
+            throw TaskDefinitionError(file: file, key: "", message: "collections are nested more than \(nestingLimit) levels deep")
+        }
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
             throw TaskDefinitionError(file: file, key: "", message: "not valid YAML: \(error)")
         }
         guard let node else { throw TaskDefinitionError(file: file, key: "", message: "the file is empty") }
         return try YAMLTable(file: file, path: "", node: node)
+    }
+
+    /// Whether collections in `text` nest deeper than `limit`, from libyaml's event stream, which
+    /// keeps its own stack rather than recursing. Text libyaml cannot parse is left to Yams, which
+    /// reports the error.
+    static func nesting(of text: String, exceeds limit: Int) -> Bool {
+        var bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return false }
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return false }
+        defer { yaml_parser_delete(&parser) }
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var depth = 0
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { return false }
+                let type = event.type
+                yaml_event_delete(&event)
+                switch type {
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    depth += 1
+                    if depth > limit { return true }
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT: depth -= 1
+                case YAML_STREAM_END_EVENT: return false
+                default: break
+                }
+            }
+        }
     }
 
     public func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }

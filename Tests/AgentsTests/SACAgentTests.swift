@@ -176,10 +176,12 @@ struct SACAgentTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         try bytes.prefix(bytes.count - 9).write(to: URL(fileURLWithPath: path))
         #expect { _ = try SACAgent.load(from: path) } throws: { error in
-            guard case .truncated? = error as? ArchiveError else { return false }
+            guard case .inFile(path, .checksumMismatch)? = error as? ArchiveError else { return false }
             return true
         }
         try NetworkCheckpoint(architecture: original.criticNetwork, parameters: original.criticParameters(0)).save(to: path)
-        #expect(throws: ArchiveError.badMagic(expected: "MURALSAC", found: "\"MURALNET\"")) { _ = try SACAgent.load(from: path) }
+        #expect(throws: ArchiveError.inFile(path: path, .badMagic(expected: "MURALSAC", found: "\"MURALNET\""))) {
+            _ = try SACAgent.load(from: path)
+        }
     }
 }

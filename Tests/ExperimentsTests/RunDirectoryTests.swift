@@ -109,6 +109,23 @@ struct ProcessPoolTests {
         #expect(try String(contentsOf: jobs[4].log, encoding: .utf8) == "job 4\n")
     }
 
+    @Test("asked to stop, it starts no more jobs, sends SIGTERM to the running ones, waits for them and names them")
+    func stopsItsJobs() throws {
+        let directory = try temporaryDirectory()
+        // Each job says it started, then sleeps far longer than the test.
+        let jobs = (0..<3).map { i in
+            ProcessPool.Job(executable: "/bin/sh", arguments: ["-c", "echo started; exec sleep 600"],
+                            log: directory.appendingPathComponent("job\(i).log"), name: "job \(i)")
+        }
+        let started = { (0..<2).allSatisfy { text(directory.appendingPathComponent("job\($0).log")) == "started\n" } }
+        let start = Date()
+        #expect(throws: Interruption(signal: SIGTERM, details: "stopped 2 running job(s): job 0, job 1; 1 not started: job 2")) {
+            _ = try ProcessPool(width: 2).run(jobs, stop: { started() ? SIGTERM : nil })
+        }
+        #expect(Date().timeIntervalSince(start) < 60, "the pool waited for its jobs to end by themselves")
+        #expect(!FileManager.default.fileExists(atPath: jobs[2].log.path), "a job started after the stop")
+    }
+
     @Test("a missing executable and a killed job are reported, not fatal")
     func failuresReported() throws {
         let directory = try temporaryDirectory()

@@ -38,7 +38,7 @@ func makeLoop(_ configuration: TrainingConfiguration,
 func archiveBytes(_ write: (inout ArchiveWriter) throws -> Void) rethrows -> [UInt8] {
     var writer = ArchiveWriter(magic: "TESTDATA", version: 1)
     try write(&writer)
-    return writer.bytes
+    return writer.fileBytes
 }
 
 /// Where two byte strings first differ (a length difference counts), or nil when they are equal; a

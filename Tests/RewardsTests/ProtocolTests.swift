@@ -172,7 +172,10 @@ import Testing
         #expect(throws: ArchiveError.self) { try MetaNMLRewardModel.load(from: path) }
         // Trailing garbage.
         try writeBytes(bytes + [1, 2, 3], to: path)
-        #expect(throws: ArchiveError.trailingBytes(count: 3)) { try RewardCheckpoint.load(from: path) }
+        #expect(throws: ArchiveError.inFile(path: path, .trailingBytes(count: 3))) {
+            try writeBytes(resealed(bytes.dropLast(ArchiveChecksum.size) + [1, 2, 3]), to: path)
+            return try RewardCheckpoint.load(from: path)
+        }
         // Not a reward checkpoint.
         try writeBytes(Array("MURALNET-and-so-on".utf8), to: path)
         #expect(throws: ArchiveError.self) { try RewardCheckpoint.load(from: path) }
@@ -181,13 +184,20 @@ import Testing
         #expect(throws: RewardError.checkpointKindMismatch(expected: "metanml", found: "sparse")) { try MetaNMLRewardModel.load(from: path) }
         // Missing file.
         #expect(throws: ArchiveError.self) { try RewardCheckpoint.load(from: path + "-missing") }
-        // A corrupted configuration (hidden size changed): the parameter count no longer matches.
+        // A corrupted configuration (hidden size changed) under a valid checksum, as a bug would
+        // write it: the parameter count no longer matches.
         var corrupted = bytes
         let needle = Array("\"hiddenSize\":16".utf8)
         let at = try #require((0...(corrupted.count - needle.count)).first { Array(corrupted[$0..<($0 + needle.count)]) == needle })
         corrupted[at + needle.count - 2] = UInt8(ascii: "2")  // 16 → 26
-        try writeBytes(corrupted, to: path)
+        try writeBytes(resealed(corrupted.dropLast(ArchiveChecksum.size)), to: path)
         #expect(throws: ArchiveError.self) { try MetaNMLRewardModel.load(from: path) }
+    }
+
+    /// Archive fields with a valid checksum after them.
+    func resealed(_ fields: some Collection<UInt8>) -> [UInt8] {
+        let fields = Array(fields)
+        return fields + withUnsafeBytes(of: ArchiveChecksum.crc32(fields).littleEndian) { Array($0) }
     }
 }
 

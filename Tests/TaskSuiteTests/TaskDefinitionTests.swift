@@ -64,6 +64,27 @@ struct TaskDefinitionTests {
         #expect(definitionError("")?.message.contains("empty") == true)
     }
 
+    @Test("collections nested past the limit are an error, not a stack overflow in the parser (found by fuzzing)")
+    func deepNestingIsRefused() throws {
+        let deep = [
+            String(repeating: "{a: ", count: 100_000),  // flow mappings, as the fuzzer found
+            String(repeating: "[", count: 100_000),
+            String(repeating: "- ", count: 50_000) + "x",  // block sequences on one line
+            (0..<2_000).map { String(repeating: " ", count: $0) + "k:" }.joined(separator: "\n") + " 1",
+        ]
+        for text in deep {
+            #expect(throws: TaskDefinitionError(file: "deep.yaml", key: "",
+                                                message: "collections are nested more than 64 levels deep")) {
+                _ = try TaskDefinition.parse(text, file: "deep.yaml")
+            }
+        }
+        // At the limit the file is read, and fails only for what it says.
+        let atLimit = "id: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63)
+        #expect { _ = try TaskDefinition.parse(atLimit, file: "limit.yaml") } throws: { error in
+            (error as? TaskDefinitionError).map { $0.key == "id" } ?? false
+        }
+    }
+
     @Test func coloursMustNameGeomsAndCoverEveryGeom() throws {
         let text = try source("pusher-v1")
         #expect(definitionError(edit(text, "    hand: [0.8, 0.8, 0.82]", "    hand: [0.8, 0.8, 0.82]\n    hnd: [0, 0, 0]"))?.key

@@ -1,0 +1,25 @@
+import Glibc
+import Experiments
+
+/// A `mural train --config` file (YAML or JSON), applied and validated as the command does.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    guard let file = try? TrainingConfigurationFile(contents: text, path: "fuzz.yaml") else { return 0 }
+    var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: "dense", steps: 1, seed: 0)
+    file.apply(to: &configuration)
+    try? configuration.validate()
+    return 0
+}
+
+// libFuzzer's entry points. `-sanitize=fuzzer` links libFuzzer, whose own `main` calls
+// `LLVMFuzzerTestOneInput`; SwiftPM links this file's `main` too (hence `--allow-multiple-definition`,
+// see scripts/fuzz), which hands the same function to libFuzzer's driver. Either way libFuzzer runs.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+               _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runDriver(&argc, &argv, fuzz))
