@@ -10,13 +10,15 @@ import PackageDescription
 let mural = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 func fuzzer(_ name: String, _ products: [String]) -> Target {
-    .executableTarget(name: name, dependencies: products.map { .product(name: $0, package: mural) }, path: "Sources/\(name)")
+    .executableTarget(name: name, dependencies: ["FuzzDriver"] + products.map { .product(name: $0, package: mural) },
+                      path: "Sources/\(name)")
 }
 
 let package = Package(
     name: "MuralFuzz",
     dependencies: [.package(path: "..")],
     targets: [
+        .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
         fuzzer("fuzz-task-yaml", ["TaskSuite"]),
         fuzzer("fuzz-npy", ["TaskSuite"]),
         fuzzer("fuzz-archive", ["Randomness", "NeuralNet", "Agents", "Rewards", "Experiments", "TaskSuite"]),

@@ -2,6 +2,7 @@ import Agents
 import Experiments
 import Foundation
 import NeuralNet
+import Randomness
 import Rewards
 import TaskSuite
 import Testing
@@ -87,20 +88,14 @@ struct ReaderFuzzTests {
 /// Seeded mutations in the manner of libFuzzer's: flipped bits, changed bytes and ASCII digits,
 /// inserted, erased and repeated runs, interesting integers, crossovers with another input.
 struct Mutator {
-    /// Its own SplitMix64, so that the inputs stay the same whatever the library's generators become.
-    private var state: UInt64
+    /// Mural's generator, whose draws a test pins, so the mutations stay the same.
+    private var generator: RandomGenerator
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = RandomGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
-    mutating func index(_ count: Int) -> Int { Int(next() % UInt64(max(count, 1))) }
+    mutating func index(_ count: Int) -> Int { generator.index(below: max(count, 1)) }
 
     mutating func mutate(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
         var bytes = input

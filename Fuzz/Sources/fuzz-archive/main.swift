@@ -1,5 +1,6 @@
 import Agents
 import Experiments
+import FuzzDriver
 import Glibc
 import NeuralNet
 import Randomness
@@ -119,13 +120,6 @@ enum Run {
     nonisolated(unsafe) static let evaluationEnvironment = try! TaskRegistry.located().makeEnvironment(configuration.task, reward: .dense)
 }
 
-// libFuzzer's entry points. `-sanitize=fuzzer` links libFuzzer, whose own `main` calls
-// `LLVMFuzzerTestOneInput`; SwiftPM links this file's `main` too (hence `--allow-multiple-definition`,
-// see scripts/fuzz), which hands the same function to libFuzzer's driver. Either way libFuzzer runs.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-               _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
-
 // `fuzz-archive --write-seeds DIR` writes one small archive of each kind, whole and unsealed, as
 // the corpus to start from (scripts/fuzz does, after a format change).
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--write-seeds" {
@@ -136,6 +130,4 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--write-seeds"
 // libFuzzer ends with exit(), so this removes the scratch file however the run ends short of a crash.
 atexit { unlink(scratch) }
 
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runDriver(&argc, &argv, fuzz))
+runFuzzer(fuzz)

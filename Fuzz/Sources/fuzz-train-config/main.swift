@@ -1,3 +1,4 @@
+import FuzzDriver
 import Glibc
 import Experiments
 
@@ -13,13 +14,4 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-// libFuzzer's entry points. `-sanitize=fuzzer` links libFuzzer, whose own `main` calls
-// `LLVMFuzzerTestOneInput`; SwiftPM links this file's `main` too (hence `--allow-multiple-definition`,
-// see scripts/fuzz), which hands the same function to libFuzzer's driver. Either way libFuzzer runs.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-               _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runDriver(&argc, &argv, fuzz))
+runFuzzer(fuzz)
