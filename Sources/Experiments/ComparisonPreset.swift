@@ -180,9 +180,10 @@ public struct ComparisonPreset: Sendable {
     /// The suite's answer to "does MURAL beat VICE?": every task, the two classifiers, the
     /// exploration-only and sparse baselines and the dense oracle as the ceiling. Each task's step
     /// budget comes from the dense oracle's ceiling runs (results/ceiling/README.md); the mazes,
-    /// whose start is fixed so that each seed is one sample, get 10 seeds. The tuning sweep's
-    /// choice (results/tuning) goes into `rewardTuning` once the sweep is complete; until then
-    /// the learned rewards run at their presets' settings.
+    /// whose start is fixed so that each seed is one sample, get 10 seeds. The learned rewards run
+    /// with the tuning sweep's choice (results/tuning), frozen here: meta-NML's inner step at a
+    /// quarter of the fast preset's (α = 0.04 on the mazes and the pusher, 0.01 on the door and the
+    /// hand), VICE with a 10× learning rate.
     public static let suite = ComparisonPreset(
         name: "suite",
         purpose: "Does MURAL beat VICE? Every task, with baselines and the dense ceiling",
@@ -191,7 +192,8 @@ public struct ComparisonPreset: Sendable {
             rewards: ["metanml", "vice", "count", "sparse", "dense"], seeds: 5, steps: 300_000,
             evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [64, 64], rewardPreset: .fast,
             taskSteps: ["maze-zigzag-v1": 300_000, "maze-spiral-v1": 300_000, "pusher-v1": 400_000],
-            taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v1": 10]))
+            taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v1": 10],
+            rewardTuning: RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3)))
 
     public static let all = [quick, suite, paper]
 

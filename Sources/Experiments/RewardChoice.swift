@@ -36,20 +36,22 @@ public struct RewardTuning: Codable, Sendable, Equatable {
         case raq
     }
 
-    /// Meta-NML's inner (adaptation) step α.
-    public var metaNMLInnerStepSize: Float?
+    /// Multiplies meta-NML's inner (adaptation) step α of the reward preset. The `fast` preset's
+    /// α is already scaled per task family (0.16 for the mazes and the pusher, 0.04 for the door
+    /// and the hand), so a factor tuned on one family carries to the others.
+    public var metaNMLInnerStepScale: Float?
     public var viceVariant: VICEVariant?
     /// The VICE classifier's Adam learning rate.
     public var viceLearningRate: Float?
 
-    public init(metaNMLInnerStepSize: Float? = nil, viceVariant: VICEVariant? = nil, viceLearningRate: Float? = nil) {
-        self.metaNMLInnerStepSize = metaNMLInnerStepSize
+    public init(metaNMLInnerStepScale: Float? = nil, viceVariant: VICEVariant? = nil, viceLearningRate: Float? = nil) {
+        self.metaNMLInnerStepScale = metaNMLInnerStepScale
         self.viceVariant = viceVariant
         self.viceLearningRate = viceLearningRate
     }
 
     public func validate() throws {
-        for (value, name) in [(metaNMLInnerStepSize, "meta-NML inner step size"), (viceLearningRate, "VICE learning rate")] {
+        for (value, name) in [(metaNMLInnerStepScale, "meta-NML inner step scale"), (viceLearningRate, "VICE learning rate")] {
             if let value, !(value > 0 && value.isFinite) {
                 throw ExperimentError.invalidValue("\(name) must be a positive number, got \(value)")
             }
@@ -58,7 +60,7 @@ public struct RewardTuning: Codable, Sendable, Equatable {
 
     /// "meta-NML α = 0.04, VICE-RAQ", for reports.
     public var description: String {
-        ([metaNMLInnerStepSize.map { "meta-NML inner step α = \($0)" }, viceVariant.map { "VICE variant \($0.rawValue)" },
+        ([metaNMLInnerStepScale.map { "meta-NML inner step α × \($0)" }, viceVariant.map { "VICE variant \($0.rawValue)" },
           viceLearningRate.map { "VICE learning rate \($0)" }].compactMap { $0 }).joined(separator: ", ")
     }
 
@@ -72,7 +74,7 @@ public struct RewardTuning: Codable, Sendable, Equatable {
     /// `base` (meta-NML's preset configuration) with these settings.
     public func metaNML(_ base: MetaNMLRewardModel.Configuration) -> MetaNMLRewardModel.Configuration {
         var configuration = base
-        if let metaNMLInnerStepSize { configuration.innerStepSize = metaNMLInnerStepSize }
+        if let metaNMLInnerStepScale { configuration.innerStepSize *= metaNMLInnerStepScale }
         return configuration
     }
 }

@@ -65,7 +65,7 @@ public struct TrainingConfigurationFile {
                 guard value > 0, value.isFinite else { throw tuning.error(key, "expected a positive number, got \(value)") }
                 return value
             }
-            try set(tuning, "metaNMLInnerStepSize", \.rewardTuning.orDefault.metaNMLInnerStepSize, positive)
+            try set(tuning, "metaNMLInnerStepScale", \.rewardTuning.orDefault.metaNMLInnerStepScale, positive)
             try set(tuning, "viceLearningRate", \.rewardTuning.orDefault.viceLearningRate, positive)
             try set(tuning, "viceVariant", \.rewardTuning.orDefault.viceVariant) { key in
                 let name = try tuning.string(key)

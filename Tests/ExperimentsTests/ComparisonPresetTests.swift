@@ -78,6 +78,11 @@ struct ComparisonPresetTests {
         #expect(suite.seeds(for: "maze-zigzag-v1") == 10 && suite.seeds(for: "maze-spiral-v1") == 10 && suite.seeds(for: "door-v1") == 5)
         #expect(suite.cells.count == (2 * 10 + 3 * 5) * 5)
         #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
+        #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3),
+                "the tuning sweep's choice (results/tuning) is frozen into the suite")
+        let cellFile = String(decoding: try suite.cellTrainingFile(), as: UTF8.self)
+        #expect(cellFile.contains("\"metaNMLInnerStepScale\" : 0.25") && cellFile.contains("\"viceLearningRate\" : 0.001"),
+                "cells train with the frozen tuning: \(cellFile)")
         let overridden = try ComparisonSettings.resolve(preset: .suite, overrides: .init(seeds: 2, steps: 1000))
         #expect(overridden.cells.count == 5 * 5 * 2 && overridden.tasks.allSatisfy { overridden.steps(for: $0) == 1000 },
                 "--seeds and --steps apply to every task")
