@@ -43,11 +43,16 @@ public struct RewardTuning: Codable, Sendable, Equatable {
     public var viceVariant: VICEVariant?
     /// The VICE classifier's Adam learning rate.
     public var viceLearningRate: Float?
+    /// VICE's loss: the discriminator with the policy's log π (the paper's) or plain binary
+    /// cross-entropy on the classifier alone (an ablation of the policy term).
+    public var viceLoss: VICERewardModel.LossKind?
 
-    public init(metaNMLInnerStepScale: Float? = nil, viceVariant: VICEVariant? = nil, viceLearningRate: Float? = nil) {
+    public init(metaNMLInnerStepScale: Float? = nil, viceVariant: VICEVariant? = nil, viceLearningRate: Float? = nil,
+                viceLoss: VICERewardModel.LossKind? = nil) {
         self.metaNMLInnerStepScale = metaNMLInnerStepScale
         self.viceVariant = viceVariant
         self.viceLearningRate = viceLearningRate
+        self.viceLoss = viceLoss
     }
 
     public func validate() throws {
@@ -61,13 +66,14 @@ public struct RewardTuning: Codable, Sendable, Equatable {
     /// "meta-NML α = 0.04, VICE-RAQ", for reports.
     public var description: String {
         ([metaNMLInnerStepScale.map { "meta-NML inner step α × \($0)" }, viceVariant.map { "VICE variant \($0.rawValue)" },
-          viceLearningRate.map { "VICE learning rate \($0)" }].compactMap { $0 }).joined(separator: ", ")
+          viceLearningRate.map { "VICE learning rate \($0)" }, viceLoss.map { "VICE loss \($0.rawValue)" }].compactMap { $0 }).joined(separator: ", ")
     }
 
     /// VICE's configuration with these settings.
     public var vice: VICERewardModel.Configuration {
         var configuration: VICERewardModel.Configuration = viceVariant == .raq ? .viceRAQ : .vice
         if let viceLearningRate { configuration.learningRate = viceLearningRate }
+        if let viceLoss { configuration.loss = viceLoss }
         return configuration
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Rewards
 import TaskSuite
 
 /// Settings for `mural train --config FILE`: a YAML (or JSON) mapping whose keys are those of
@@ -73,6 +74,14 @@ public struct TrainingConfigurationFile {
                     throw tuning.error(key, "unknown VICE variant '\(name)'; valid: \(RewardTuning.VICEVariant.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return variant
+            }
+            try set(tuning, "viceLoss", \.rewardTuning.orDefault.viceLoss) { key in
+                let name = try tuning.string(key)
+                let losses: [VICERewardModel.LossKind] = [.discriminator, .binaryCrossEntropy]
+                guard let loss = VICERewardModel.LossKind(rawValue: name) else {
+                    throw tuning.error(key, "unknown VICE loss '\(name)'; valid: \(losses.map(\.rawValue).joined(separator: ", "))")
+                }
+                return loss
             }
             try tuning.finish()
         }

@@ -63,13 +63,16 @@ struct TrainConfigurationFileTests {
     @Test("rewardTuning sets meta-NML's inner step and VICE's variant and learning rate, and reaches the models")
     func rewardTuning() throws {
         let directory = try temporaryDirectory()
-        let file = try write("rewardTuning: {metaNMLInnerStepScale: 0.25, viceVariant: raq, viceLearningRate: 1.0e-3}\n", in: directory)
+        let file = try write("rewardTuning: {metaNMLInnerStepScale: 0.25, viceVariant: raq, viceLearningRate: 1.0e-3, "
+                             + "viceLoss: binaryCrossEntropy}\n", in: directory)
         let command = try TrainCommand.parse(["--config", file, "--task", "maze-zigzag-v1", "--reward", "vice", "--steps", "10",
                                               "--out", directory.path])
         let tuning = try #require(try command.resolvedConfiguration().rewardTuning)
-        #expect(tuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceVariant: .raq, viceLearningRate: 1e-3))
+        #expect(tuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceVariant: .raq, viceLearningRate: 1e-3,
+                                       viceLoss: .binaryCrossEntropy))
         var expectedVICE = VICERewardModel.Configuration.viceRAQ
         expectedVICE.learningRate = 1e-3
+        expectedVICE.loss = .binaryCrossEntropy
         #expect(tuning.vice == expectedVICE)
         // A quarter of each family's fast α: 0.16 → 0.04 on the mazes, 0.04 → 0.01 on the door, exactly.
         #expect(tuning.metaNML(.fast(.maze)).innerStepSize == 0.04 && tuning.metaNML(.fast(.maze)).hiddenSize == 128)
@@ -95,6 +98,7 @@ struct TrainConfigurationFileTests {
             ("rewardTuning: {viceVariant: raqq}\n", [], "train.yaml: key 'rewardTuning.viceVariant': unknown VICE variant 'raqq'; valid: vice, raq"),
             ("rewardTuning: {metaNMLInnerStepScale: -0.1}\n", [], "key 'rewardTuning.metaNMLInnerStepScale': expected a positive number, got -0.1"),
             ("rewardTuning: {alpha: 0.1}\n", [], "train.yaml: key 'rewardTuning.alpha': unknown key"),
+            ("rewardTuning: {viceLoss: hinge}\n", [], "key 'rewardTuning.viceLoss': unknown VICE loss 'hinge'; valid: discriminator, binaryCrossEntropy"),
         ]
         for (contents, arguments, expected) in cases {
             let file = try write(contents, in: directory)
