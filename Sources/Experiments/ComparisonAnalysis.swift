@@ -177,9 +177,7 @@ public struct ComparisonAnalysis: Sendable {
         } else {
             improvements = []
         }
-        // Curves take fewer replications: they are drawn, not quoted (rliable's profiles use 2000).
-        var curveBootstrap = bootstrap
-        curveBootstrap.replications = min(bootstrap.replications, 2000)
+        let curveBootstrap = Self.curveBootstrap(bootstrap)
         profiles = methods.map { method in
             Curve(method: method, x: Self.profileThresholds, points: curveBootstrap.estimates(matrices[method]!) { scores in
                 Self.profileThresholds.map { AggregateMetrics.fractionAbove(scores, threshold: $0) }
@@ -211,6 +209,13 @@ public struct ComparisonAnalysis: Sendable {
     /// The finished run of `cell`, if it is one of the runs analysed.
     public func run(_ cell: GridCell) -> RunEvaluations? {
         runs.first { $0.task == cell.task && $0.method == cell.reward && $0.seed == cell.seed }
+    }
+
+    /// The bootstrap of drawn curves: they are drawn, not quoted (rliable's profiles use 2000).
+    public static func curveBootstrap(_ bootstrap: StratifiedBootstrap) -> StratifiedBootstrap {
+        var curveBootstrap = bootstrap
+        curveBootstrap.replications = min(bootstrap.replications, 2000)
+        return curveBootstrap
     }
 
     public func summary(task: String, method: String) -> TaskSummary? {

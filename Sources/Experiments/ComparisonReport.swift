@@ -90,7 +90,7 @@ public struct ComparisonReport {
         try save(efficiency, series(analysis.interquartileMeanCurves), "iqm-curves.png", under: "",
                  "Sample efficiency: the IQM score across tasks after each tenth of every task's budget, with 95 % stratified-bootstrap bands")
 
-        let bootstrap = StratifiedBootstrap(replications: 2000)
+        let bootstrap = ComparisonAnalysis.curveBootstrap(analysis.bootstrap)
         for task in analysis.tasks {
             let groups = analysis.methods.map { method in (method, analysis.runs.filter { $0.task == task && $0.method == method }) }
                 .filter { !$0.1.isEmpty }
