@@ -38,6 +38,13 @@ public struct ComparisonSettings: Equatable, Sendable {
 
     /// Environment steps of each run on `task`.
     public func steps(for task: String) -> Int { taskSteps[task] ?? steps }
+
+    /// The per-task budgets of the grid's own tasks (nil when no task has its own): what a
+    /// comparison directory records, so that the grid can later grow by other tasks.
+    public var taskBudgets: [String: Int]? {
+        let own = taskSteps.filter { tasks.contains($0.key) }
+        return own.isEmpty ? nil : own
+    }
     /// Seeds of `task` (seeds 0…n−1).
     public func seeds(for task: String) -> Int { taskSeeds[task] ?? seeds }
 

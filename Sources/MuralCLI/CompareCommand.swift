@@ -86,10 +86,11 @@ struct CompareCommand: ParsableCommand {
             mural: MuralVersion.string, blasCore: BLASRuntime.coreName, steps: settings.steps,
             evaluationInterval: settings.evaluationInterval, evaluationEpisodes: settings.evaluationEpisodes,
             hiddenSizes: settings.hiddenSizes, rewardPreset: settings.rewardPreset,
-            taskSteps: settings.taskSteps.isEmpty ? nil : settings.taskSteps, rewardTuning: settings.rewardTuning)
+            taskSteps: settings.taskBudgets, rewardTuning: settings.rewardTuning)
         let lock = try RunDirectory.lock(directory)
         defer { withExtendedLifetime(lock) {} }
-        _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(record), mode: force ? .force : .resume)
+        let recorded = force ? record : record.growing(ComparisonRecord.existing(in: directory))
+        _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(recorded), mode: force ? .force : .resume)
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
         // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps.
@@ -151,19 +152,4 @@ struct CompareCommand: ParsableCommand {
 func currentExecutable() throws -> String {
     let path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     return path
-}
-
-/// What a comparison directory's config.json holds: the settings every cell trains with.
-struct ComparisonRecord: Codable {
-    var mural: String
-    /// The OpenBLAS kernel the cells ran with (it changes the bits of every result).
-    var blasCore: String
-    var steps: Int
-    var evaluationInterval: Int
-    var evaluationEpisodes: Int
-    var hiddenSizes: [Int]
-    var rewardPreset: RewardPreset
-    /// Per-task step budgets, when tasks have their own.
-    var taskSteps: [String: Int]?
-    var rewardTuning: RewardTuning?
 }

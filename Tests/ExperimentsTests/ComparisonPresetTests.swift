@@ -133,4 +133,25 @@ struct ComparisonPresetTests {
         #expect(grid.schedule.map { "\($0.task)/\($0.reward)" } == ["a/metanml", "b/metanml", "a/sparse", "a/vice", "b/sparse", "b/vice"])
         #expect(grid.cells.map(\.reward) == ["sparse", "metanml", "vice", "sparse", "metanml", "vice"])
     }
+
+    @Test("a comparison grows by tasks with their own budgets, but a budget or setting that differs is refused")
+    func growingByTasks() throws {
+        func record(_ budgets: [String: Int]?, hidden: [Int] = [64, 64]) -> ComparisonRecord {
+            ComparisonRecord(mural: "0", blasCore: "Haswell", steps: 300, evaluationInterval: 10, evaluationEpisodes: 2, hiddenSizes: hidden,
+                             rewardPreset: .fast, taskSteps: budgets, rewardTuning: nil)
+        }
+        let first = record(["a": 100, "b": 200])
+        #expect(record(["c": 600]).growing(first).taskSteps == ["a": 100, "b": 200, "c": 600])
+        #expect(record(["b": 200, "c": 600]).growing(first).taskSteps == ["a": 100, "b": 200, "c": 600])
+        #expect(record(["b": 250]).growing(first) == record(["b": 250]), "a changed budget must not be merged away")
+        #expect(record(["c": 600], hidden: [8]).growing(first).hiddenSizes == [8], "other settings are compared as they are")
+        #expect(first.growing(nil) == first)
+
+        // The suite's budgets are recorded for the grid's own tasks only, so --tasks can grow it later.
+        var settings = ComparisonPreset.suite.settings
+        settings.tasks = ["maze-zigzag-v1", "door-v1"]
+        #expect(settings.taskBudgets == ["maze-zigzag-v1": 300_000])
+        settings.tasks = ["door-v1"]
+        #expect(settings.taskBudgets == nil)
+    }
 }
