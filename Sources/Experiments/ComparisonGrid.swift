@@ -75,6 +75,13 @@ public struct ComparisonGrid: Sendable {
     }
 
     public func runDirectory(_ cell: GridCell) -> URL { directory.appendingPathComponent(cell.relativePath) }
+
+    /// The arguments of `mural` that run (or resume) `cell` into `runDirectory`: the absolute path
+    /// for a local run, or the relative one for a plan run from the comparison directory.
+    public func arguments(_ cell: GridCell, runDirectory: String) -> [String] {
+        ["train", "--task", cell.task, "--reward", cell.reward, "--seed", String(cell.seed), "--out", runDirectory, "--resume"]
+            + trainArguments(cell)
+    }
     public func log(_ cell: GridCell) -> URL { runDirectory(cell).appendingPathComponent("train.log") }
 
     /// Runs every incomplete cell with `executable` (the `mural` binary).
@@ -94,8 +101,7 @@ public struct ComparisonGrid: Sendable {
         let jobList = pending.map { cell in
             ProcessPool.Job(
                 executable: executable,
-                arguments: ["train", "--task", cell.task, "--reward", cell.reward, "--seed", String(cell.seed),
-                            "--out", runDirectory(cell).path, "--resume"] + trainArguments(cell),
+                arguments: arguments(cell, runDirectory: runDirectory(cell).path),
                 log: log(cell), name: cell.relativePath)
         }
         var done = 0

@@ -37,6 +37,10 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Learned-reward model sizes: fast or paper (default fast without --preset).") var rewardPreset: RewardPreset?
     @Flag(help: "Delete a comparison with other settings in the output directory and start again.") var force = false
     @Flag(help: "Print the cells and the estimated cost, and stop without writing anything.") var dryRun = false
+    @Flag(help: ArgumentHelp(
+        "Prepare OUT and write the grid to OUT/plan.json for another executor instead of running it.",
+        discussion: "Each cell is a complete `mural` invocation relative to OUT; see docs/sweeps.md (Ray, Slurm)."))
+    var plan = false
 
     static var presetHelp: ArgumentHelp {
         let presets = ComparisonPreset.all.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")
@@ -96,6 +100,18 @@ struct CompareCommand: ParsableCommand {
         // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps.
         let cellTraining = directory.appendingPathComponent(ComparisonSettings.cellTrainingFileName)
         try RunDirectory(directory).write(settings.cellTrainingFile(), to: ComparisonSettings.cellTrainingFileName)
+        if plan {
+            // Paths relative to OUT, so that the cells run wherever OUT is mounted or copied.
+            let relative = ComparisonGrid(cells: settings.cells, directory: directory) { cell in
+                ["--config", ComparisonSettings.cellTrainingFileName, "--steps", String(settings.steps(for: cell.task))]
+            }
+            let written = ComparisonPlan(grid: relative, mural: MuralVersion.string, threads: 1, steps: { settings.steps(for: $0.task) },
+                                         cost: cost) { relative.arguments($0, runDirectory: $0.relativePath) }
+            try written.write(into: directory)
+            print("plan: \(directory.appendingPathComponent(ComparisonPlan.fileName).path) (\(written.cells.count) cells; "
+                  + "run them with `python -m mural.sweep`, see docs/sweeps.md, and aggregate with `mural report \(output)`)")
+            return
+        }
         let grid = ComparisonGrid(cells: settings.cells, directory: directory) { cell in
             ["--config", cellTraining.path, "--steps", String(settings.steps(for: cell.task))]
         }

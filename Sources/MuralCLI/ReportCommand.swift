@@ -22,11 +22,16 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: directory)
-        let runs: [RunEvaluations], incomplete: [GridCell]
+        var runs: [RunEvaluations], incomplete: [GridCell]
         if let fromCSV {
             (runs, incomplete) = (try ComparisonRuns.read(csv: URL(fileURLWithPath: fromCSV)), [])
         } else {
             (runs, incomplete) = try ComparisonRuns.scan(url)
+        }
+        // A planned grid (`mural compare --plan`) reports in its own order, as `mural compare` would.
+        if fromCSV == nil, let plan = try ComparisonPlan.read(from: url) {
+            runs = plan.ordered(runs) { GridCell(task: $0.task, reward: $0.method, seed: $0.seed).id }
+            incomplete = plan.ordered(incomplete, id: \.id)
         }
         guard !runs.isEmpty || !incomplete.isEmpty else {
             throw ValidationError("\(directory) holds no runs (expected run directories under \(directory)/runs/TASK/METHOD/seed-S)")
