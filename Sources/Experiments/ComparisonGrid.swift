@@ -84,8 +84,11 @@ public struct ComparisonGrid: Sendable {
     }
     public func log(_ cell: GridCell) -> URL { runDirectory(cell).appendingPathComponent("train.log") }
 
-    /// Runs every incomplete cell with `executable` (the `mural` binary).
-    public func run(executable: String, jobs: Int, progress: (String) -> Void = { _ in }) throws -> [CellResult] {
+    /// Runs every incomplete cell with `executable` (the `mural` binary). Besides a line as each
+    /// cell starts and ends, `progress` gets the grid's state every `progressInterval` seconds
+    /// (`GridProgress`), when `steps` gives the cells' budgets.
+    public func run(executable: String, jobs: Int, steps: ((GridCell) -> Int)? = nil, progressInterval: Duration = .seconds(60),
+                    progress: (String) -> Void = { _ in }) throws -> [CellResult] {
         var results: [GridCell: CellResult] = [:]
         var pending: [GridCell] = []
         for cell in schedule {
@@ -105,6 +108,8 @@ public struct ComparisonGrid: Sendable {
                 log: log(cell), name: cell.relativePath)
         }
         var done = 0
+        var state = steps.map { GridProgress(directory: directory, cells: cells, steps: $0) }
+        var lastReport = ContinuousClock.now
         // On SIGTERM, SIGINT or SIGHUP (once caught, see `StopRequest`) the pool stops the running
         // cells, which checkpoint, and throws `Interruption` naming them.
         let outcomes = try ProcessPool(width: jobs).run(jobList, onStart: { index in
@@ -114,6 +119,11 @@ public struct ComparisonGrid: Sendable {
             let cell = pending[outcome.index]
             let verdict = outcome.succeeded ? "finished" : "FAILED (exit \(outcome.status)), log: \(log(cell).path)"
             progress("[\(done + skipped)/\(cells.count)] \(cell.relativePath) \(verdict) after \(Int(outcome.wallSeconds)) s")
+        }, onWait: { running in
+            guard ContinuousClock.now - lastReport >= progressInterval,
+                  let line = state?.line(running: running.map { pending[$0] }) else { return }
+            lastReport = ContinuousClock.now
+            progress(line)
         })
         for outcome in outcomes {
             let cell = pending[outcome.index]

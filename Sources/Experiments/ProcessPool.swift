@@ -41,12 +41,13 @@ public struct ProcessPool {
         self.width = width
     }
 
-    /// Runs every job; `onFinish` is called as each one ends (in completion order). Returns the
+    /// Runs every job; `onFinish` is called as each one ends (in completion order), and `onWait`
+    /// with the running jobs' indices whenever the pool polls them (every 10 ms). Returns the
     /// outcomes in job order. A job that cannot be started is reported with status 127. Throws
     /// `Interruption`, once every child has ended, when `stop` reports a signal (by default, one the
     /// process caught; see `StopRequest`).
     public func run(_ jobs: [Job], stop: () -> Int32? = { StopRequest.signal }, onStart: (Int) -> Void = { _ in },
-                    onFinish: (Outcome) -> Void = { _ in }) throws -> [Outcome] {
+                    onFinish: (Outcome) -> Void = { _ in }, onWait: ([Int]) -> Void = { _ in }) throws -> [Outcome] {
         var outcomes: [Outcome?] = Array(repeating: nil, count: jobs.count)
         var running: [pid_t: (index: Int, start: ContinuousClock.Instant)] = [:]
         var next = 0
@@ -88,6 +89,7 @@ public struct ProcessPool {
                 if waitpid(pid, &status, WNOHANG) == pid { finished.append((pid, status)) }
             }
             if finished.isEmpty {
+                onWait(running.values.map(\.index).sorted())
                 usleep(10_000)
                 continue
             }

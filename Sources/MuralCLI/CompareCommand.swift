@@ -118,7 +118,7 @@ struct CompareCommand: ParsableCommand {
         let executable = try currentExecutable()
         let results: [CellResult], pictures: [ReportPictures.Result]
         do {
-            results = try grid.run(executable: executable, jobs: jobs, progress: say)
+            results = try grid.run(executable: executable, jobs: jobs, steps: { settings.steps(for: $0.task) }, progress: say)
             pictures = try ReportPictures(grid: grid, registry: registry).run(executable: executable, jobs: jobs, progress: say)
         } catch let interruption as Interruption {
             throw interruption.exit(advice: "the same command continues the comparison, and stopped cells resume from their checkpoints")

@@ -1,4 +1,4 @@
-import Experiments
+@testable import Experiments
 import Foundation
 import Testing
 
@@ -68,5 +68,36 @@ struct ComparisonGridTests {
         #expect(aggregates.contains("\niqm,metanml,,2,0.30000000000000004,0.2,0.4\n"), "\(aggregates)")
         let html = try String(contentsOf: grid.directory.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("data:image/png;base64,"), "the HTML report embeds its learning curves")
+    }
+
+    @Test("a running grid reports cells done and running, the running cells' steps and an ETA")
+    func progressLines() throws {
+        let directory = try temporaryDirectory()
+        // Like fakeTrain, but slow enough to be watched: an evaluation, a pause, another.
+        let slow = fakeTrain.replacingOccurrences(of: "metrics.jsonl\"\ndone", with: "metrics.jsonl\"\n  sleep 0.6\ndone")
+        let path = directory.appendingPathComponent("slow-mural").path
+        try Data(slow.utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o755)
+        let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["sparse"], seeds: [1, 2, 3],
+                                  directory: directory.appendingPathComponent("cmp"), trainArguments: [])
+        var lines: [String] = []
+        _ = try grid.run(executable: path, jobs: 2, steps: { _ in 200 }, progressInterval: .milliseconds(300)) { lines.append($0) }
+        let states = lines.filter { $0.contains("cells done") }
+        #expect(!states.isEmpty, "no progress line among \(lines)")
+        #expect(states.contains { $0.contains("running (runs/maze-zigzag-v1/sparse/seed-1 100/200") && $0.contains("; ETA ") },
+                "a running cell's steps and the ETA should show: \(states)")
+        #expect(states.allSatisfy { $0.contains("/0.0M steps") }, "the grid's total steps: \(states)")
+    }
+
+    @Test("progress reads a run's last complete evaluation, and none from a missing or half-written file")
+    func progressSteps() throws {
+        let run = try temporaryDirectory()
+        #expect(GridProgress.lastStep(in: run) == 0)
+        let metrics = run.appendingPathComponent("metrics.jsonl")
+        let record = #"{"criticLoss":0,"epoch":1,"finalMetrics":{},"meanTrainingReward":0,"step":STEP,"successAny":0,"successFinal":0,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":1}"#
+        let lines = [1000, 2000].map { record.replacingOccurrences(of: "STEP", with: String($0)) }
+        try Data((lines.joined(separator: "\n") + "\n" + #"{"criticLoss":0,"ep"#).utf8).write(to: metrics)
+        #expect(GridProgress.lastStep(in: run) == 2000)
+        #expect(GridProgress.duration(59) == "1m" && GridProgress.duration(3600 * 2 + 61) == "2h 2m")
     }
 }
