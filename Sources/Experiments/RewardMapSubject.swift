@@ -101,7 +101,7 @@ public struct RewardMapSubject {
             throw ExperimentError.invalidFile(path: modelPath, reason: "not a reward model checkpoint (\(error))")
         }
         let kind = type(of: model).kind
-        guard kind == reward.rawValue else {
+        guard kind.rawValue == reward.rawValue else {
             throw ExperimentError.invalidFile(
                 path: modelPath, reason: "holds a '\(kind)' model, but \(RunDirectory.configurationFile) says the run learned '\(reward.rawValue)'")
         }

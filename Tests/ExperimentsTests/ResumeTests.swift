@@ -126,9 +126,10 @@ struct ResumeTests {
 
         let missing = directory.appendingPathComponent("none.bin").path
         #expect(throws: ExperimentError.missingFile(path: missing)) { _ = try makeLoop(configuration, resumingFrom: missing) }
-        // A stateful source's checkpoint does not restore into the stateless task reward.
-        let registry = try TaskRegistry.located()
-        let taskReward = TaskReward(.dense, environment: try registry.makeEnvironment("maze-zigzag-v1", reward: .dense))
-        #expect(throws: ExperimentError.self) { try taskReward.restore(from: [1, 2, 3]) }
+        // A stateful source's checkpoint does not restore into the stateless task reward: its state
+        // stands where the replay buffer should.
+        let stateful = directory.appendingPathComponent("stateful.bin").path
+        try makeLoop(configuration, rewards: CyclingBonusReward.init).run(checkpointPath: stateful) { _ in }
+        #expect(throws: ExperimentError.self) { _ = try makeLoop(configuration, resumingFrom: stateful) }
     }
 }
