@@ -75,7 +75,7 @@ public struct ComparisonGrid: Sendable {
     }
 
     public func runDirectory(_ cell: GridCell) -> URL { directory.appendingPathComponent(cell.relativePath) }
-    public func log(_ cell: GridCell) -> URL { runDirectory(cell).appendingPathComponent("train.log") }
+    public func log(_ cell: GridCell) -> URL { RunDirectory(runDirectory(cell)).file(RunDirectory.logFile) }
 
     /// Runs every incomplete cell with `executable` (the `mural` binary).
     public func run(executable: String, jobs: Int, progress: (String) -> Void = { _ in }) throws -> [CellResult] {

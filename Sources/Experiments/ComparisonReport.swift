@@ -34,7 +34,7 @@ public struct ComparisonReport {
 
     /// Reads a cell's metrics (one `TrainingRecord` per line).
     public static func records(in directory: URL) throws -> [TrainingRecord] {
-        let url = directory.appendingPathComponent(MetricsLog.jsonLinesFile)
+        let url = directory.appendingPathComponent(RunDirectory.metricsFile)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
         let decoder = RunJSON.decoder()
         return try data.split(separator: 0x0A).enumerated().map { index, line in

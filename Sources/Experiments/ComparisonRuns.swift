@@ -32,7 +32,7 @@ public enum ComparisonRuns {
     public static func evaluations(of cell: GridCell, in directory: URL) throws -> RunEvaluations {
         let records = try ComparisonReport.records(in: directory)
         guard !records.isEmpty else {
-            throw ExperimentError.invalidFile(path: directory.appendingPathComponent(MetricsLog.jsonLinesFile).path,
+            throw ExperimentError.invalidFile(path: directory.appendingPathComponent(RunDirectory.metricsFile).path,
                                               reason: "holds no evaluation, but the run is marked complete")
         }
         return RunEvaluations(task: cell.task, method: cell.reward, seed: cell.seed, points: records.map { record in

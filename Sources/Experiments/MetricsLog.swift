@@ -3,9 +3,6 @@ import Foundation
 /// A run's metrics as CSV and JSON lines. Both files are rewritten atomically after every
 /// record, so a kill never leaves a torn line behind (runs have at most a few thousand records).
 public final class MetricsLog {
-    public static let csvFile = "metrics.csv"
-    public static let jsonLinesFile = "metrics.jsonl"
-
     public private(set) var records: [TrainingRecord] = []
     private let directory: RunDirectory
 
@@ -21,14 +18,14 @@ public final class MetricsLog {
 
     /// Rewrites both files from `records` (on resume, this drops rows written after the checkpoint).
     public func write() throws {
-        try directory.write(Data(csv().utf8), to: MetricsLog.csvFile)
+        try directory.write(Data(csv().utf8), to: RunDirectory.metricsCSVFile)
         let encoder = RunJSON.encoder([.sortedKeys])
         var lines = Data()
         for record in records {
             lines.append(try encoder.encode(record))
             lines.append(0x0A)
         }
-        try directory.write(lines, to: MetricsLog.jsonLinesFile)
+        try directory.write(lines, to: RunDirectory.metricsFile)
     }
 
     /// The records as CSV, one column per field and per task metric.

@@ -15,6 +15,21 @@ public enum RewardChoice: String, CaseIterable, Sendable, Codable {
     /// The task's hand-shaped oracle distance reward, for reference.
     case dense
 
+    /// The model this reward learns with, or nil for `dense`, which learns nothing.
+    public var modelKind: RewardModelKind? {
+        switch self {
+        case .metanml: return .metanml
+        case .vice: return .vice
+        case .sparse: return .sparse
+        case .count: return .count
+        case .dense: return nil
+        }
+    }
+
+    /// The reward the environments of a run report alongside. It feeds nothing the run learns
+    /// or records; learning uses the reward source of this choice.
+    public var environmentReward: RewardKind { self == .dense ? .dense : .sparse }
+
     /// Parses a reward name, with an error that lists the valid ones.
     public init(parsing name: String) throws {
         guard let choice = RewardChoice(rawValue: name) else {

@@ -7,7 +7,7 @@ import TaskSuite
 /// resolved configuration written to a run directory says exactly what ran.
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var task: String
-    public var reward: String
+    public var reward: RewardChoice
     /// Environment steps to take.
     public var steps: Int
     public var seed: UInt64
@@ -28,7 +28,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var rewardTuning: RewardTuning?
     public var sac = SACConfiguration()
 
-    public init(task: String, reward: String, steps: Int, seed: UInt64) {
+    public init(task: String, reward: RewardChoice, steps: Int, seed: UInt64) {
         self.task = task
         self.reward = reward
         self.steps = steps

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import TaskSuite
 
@@ -67,7 +68,7 @@ extension EvaluateCommand {
     /// The task and policy to evaluate: as given, or from a run directory's configuration.
     private func resolved() throws -> (String, PolicyChoice) {
         guard let runDirectory else { return (task!, policy) }
-        return (try ResolvedRun.read(from: runDirectory).training.task, .run(directory: runDirectory))
+        return (try RunDirectory(URL(fileURLWithPath: runDirectory)).configuration().training.task, .run(directory: runDirectory))
     }
 }
 

@@ -1,5 +1,6 @@
 import Agents
 import ArgumentParser
+import Experiments
 import Foundation
 import TaskSuite
 
@@ -30,7 +31,7 @@ enum PolicyChoice: ExpressibleByArgument, CustomStringConvertible {
             var policy = Policy(kind, seed: seed)
             return { environment, _ in policy.action(for: environment) }
         case .run(let directory):
-            let path = URL(fileURLWithPath: directory).appendingPathComponent("policy.bin").path
+            let path = RunDirectory(URL(fileURLWithPath: directory)).file(RunDirectory.policyFile).path
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("'\(directory)' is neither expert, random, nor a finished run directory (no \(path))")
             }

@@ -17,7 +17,7 @@ import Randomness
 public final class VICERewardModel: RewardModel {
     public static let kind = RewardModelKind.vice
 
-    public enum LossKind: String, Codable, Sendable {
+    public enum LossKind: String, Codable, Sendable, CaseIterable {
         /// Softmax CE over [log π(a′|s), f(s)].
         case discriminator
         /// Sigmoid BCE on f(s) alone.

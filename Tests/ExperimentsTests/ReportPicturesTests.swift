@@ -81,7 +81,7 @@ struct ReportPicturesTests {
             + #""successFinal":0.25,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":2}"#
         for cell in grid.cells {
             let run = RunDirectory(grid.runDirectory(cell))
-            try run.write(Data((record + "\n").utf8), to: MetricsLog.jsonLinesFile)
+            try run.write(Data((record + "\n").utf8), to: RunDirectory.metricsFile)
             if cell.reward == "count" && cell.seed == 1 { try run.write(Data("{}".utf8), to: RunDirectory.completionFile) }
         }
         let plan = try ReportPictures(grid: grid, registry: try TaskRegistry.located())
