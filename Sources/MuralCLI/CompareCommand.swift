@@ -93,11 +93,8 @@ struct CompareCommand: ParsableCommand {
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
         // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps.
-        let cellTraining = directory.appendingPathComponent(ComparisonSettings.cellTrainingFileName)
         try RunDirectory(directory).write(settings.cellTrainingFile(), to: ComparisonSettings.cellTrainingFileName)
-        let grid = ComparisonGrid(cells: settings.cells, directory: directory) { cell in
-            ["--config", cellTraining.path, "--steps", String(settings.steps(for: cell.task))]
-        }
+        let grid = ComparisonGrid(settings: settings, directory: directory)
         let executable = try currentExecutable()
         let results: [CellResult], pictures: [ReportPictures.Result]
         do {

@@ -38,7 +38,7 @@ struct ComparisonGridTests {
         let directory = try temporaryDirectory()
         let executable = try makeExecutable(in: directory)
         let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["metanml", "vice", "broken"], seeds: [2, 4],
-                                  directory: directory.appendingPathComponent("cmp"), trainArguments: [])
+                                  directory: directory.appendingPathComponent("cmp"))
         let results = try grid.run(executable: executable, jobs: 2)
         #expect(results.map(\.status) == [.completed, .completed, .completed, .completed, .failed, .failed])
         #expect(results[4].exitStatus == 3)

@@ -129,7 +129,7 @@ struct ComparisonPresetTests {
     @Test("meta-NML's cells start first, the others in the given order; results keep the given order")
     func schedule() {
         let grid = ComparisonGrid(tasks: ["a", "b"], rewards: ["sparse", "metanml", "vice"], seeds: [0],
-                                  directory: URL(fileURLWithPath: "/nonexistent"), trainArguments: [])
+                                  directory: URL(fileURLWithPath: "/nonexistent"))
         #expect(grid.schedule.map { "\($0.task)/\($0.reward)" } == ["a/metanml", "b/metanml", "a/sparse", "a/vice", "b/sparse", "b/vice"])
         #expect(grid.cells.map(\.reward) == ["sparse", "metanml", "vice", "sparse", "metanml", "vice"])
     }
