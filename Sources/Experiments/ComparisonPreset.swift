@@ -106,13 +106,9 @@ public struct ComparisonSettings: Equatable, Sendable {
         if let preset {
             base = preset.settings
         } else {
-            let missing = [("--tasks", overrides.tasks == nil), ("--rewards", overrides.rewards == nil),
-                           ("--steps", overrides.steps == nil)].filter(\.1).map(\.0)
-            guard missing.isEmpty else {
-                throw ExperimentError.invalidValue(
-                    "without --preset, give \(missing.joined(separator: ", ")) (or choose a preset: "
-                        + ComparisonPreset.all.map(\.name).joined(separator: ", ") + ")")
-            }
+            let missing = [("tasks", overrides.tasks == nil), ("rewards", overrides.rewards == nil),
+                           ("steps", overrides.steps == nil)].filter(\.1).map(\.0)
+            guard missing.isEmpty else { throw ExperimentError.missingSettings(missing) }
             base = ComparisonSettings(tasks: [], rewards: [], seeds: 3, steps: 0, evaluationInterval: 1000,
                                       evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .fast)
         }
@@ -129,21 +125,22 @@ public struct ComparisonSettings: Equatable, Sendable {
         return settings
     }
 
+    /// Fails naming the first setting out of range by its name here (`evaluationInterval`).
     public func validate() throws {
-        func positive(_ value: Int, _ option: String) throws {
-            guard value > 0 else { throw ExperimentError.invalidValue("\(option) must be positive, got \(value)") }
+        func positive(_ value: Int, _ setting: String) throws {
+            guard value > 0 else { throw ExperimentError.invalidSetting(setting: setting, problem: "must be positive, got \(value)") }
         }
-        guard !tasks.isEmpty else { throw ExperimentError.invalidValue("--tasks names no task") }
-        guard !rewards.isEmpty else { throw ExperimentError.invalidValue("--rewards names no reward") }
-        try positive(seeds, "--seeds")
-        try positive(steps, "--steps")
+        guard !tasks.isEmpty else { throw ExperimentError.invalidSetting(setting: "tasks", problem: "names no task") }
+        guard !rewards.isEmpty else { throw ExperimentError.invalidSetting(setting: "rewards", problem: "names no reward") }
+        try positive(seeds, "seeds")
+        try positive(steps, "steps")
         for (task, value) in taskSteps.sorted(by: { $0.key < $1.key }) { try positive(value, "the step budget of \(task)") }
         for (task, value) in taskSeeds.sorted(by: { $0.key < $1.key }) { try positive(value, "the seed count of \(task)") }
         try rewardTuning?.validate()
-        try positive(evaluationInterval, "--evaluation-interval")
-        try positive(evaluationEpisodes, "--evaluation-episodes")
+        try positive(evaluationInterval, "evaluationInterval")
+        try positive(evaluationEpisodes, "evaluationEpisodes")
         guard !hiddenSizes.isEmpty, hiddenSizes.allSatisfy({ $0 > 0 }) else {
-            throw ExperimentError.invalidValue("--hidden must be positive widths, got \(hiddenSizes)")
+            throw ExperimentError.invalidSetting(setting: "hiddenSizes", problem: "must be positive widths, got \(hiddenSizes)")
         }
     }
 }

@@ -57,7 +57,7 @@ struct CompareCommand: ParsableCommand {
         do {
             return try ComparisonSettings.resolve(preset: try preset.map(ComparisonPreset.init(named:)), overrides: overrides)
         } catch let error as ExperimentError {
-            throw ValidationError(error.description)
+            throw ValidationError(OptionError(error).description)
         }
     }
 
@@ -89,7 +89,9 @@ struct CompareCommand: ParsableCommand {
             taskSteps: settings.taskSteps.isEmpty ? nil : settings.taskSteps, rewardTuning: settings.rewardTuning)
         let lock = try RunDirectory.lock(directory)
         defer { withExtendedLifetime(lock) {} }
-        _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(record), mode: force ? .force : .resume)
+        _ = try OptionError.translating {
+            try RunDirectory.prepare(directory, configuration: canonicalJSON(record), mode: force ? .force : .resume)
+        }
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
         // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps.

@@ -76,10 +76,12 @@ struct TrainCommand: ParsableCommand {
         // SIGTERM, SIGINT and SIGHUP stop the loop at the next step, after a checkpoint.
         StopRequest.catchSignals()
         let configuration = try resolvedConfiguration()
-        guard let training = try RunDirectory.Training.open(
-            URL(fileURLWithPath: output), training: configuration, mode: force ? .force : resume ? .resume : .fresh,
-            registry: TaskRegistry.located(), mural: MuralVersion.string)
-        else {
+        let opened = try OptionError.translating {
+            try RunDirectory.Training.open(URL(fileURLWithPath: output), training: configuration,
+                                           mode: force ? .force : resume ? .resume : .fresh,
+                                           registry: TaskRegistry.located(), mural: MuralVersion.string)
+        }
+        guard let training = opened else {
             print("\(output) already holds this finished run; nothing to do (pass --force to run it again)")
             return
         }

@@ -31,7 +31,7 @@ struct ComparisonPresetTests {
         #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v1"], rewards: ["vice"], seeds: 3, steps: 500,
                                                evaluationInterval: 1000, evaluationEpisodes: 10, hiddenSizes: [256, 256],
                                                rewardPreset: .fast))
-        #expect(throws: ExperimentError.invalidValue("without --preset, give --tasks, --steps (or choose a preset: quick, suite, paper)")) {
+        #expect(throws: ExperimentError.missingSettings(["tasks", "steps"])) {
             try ComparisonSettings.resolve(preset: nil, overrides: .init(rewards: ["vice"]))
         }
     }
