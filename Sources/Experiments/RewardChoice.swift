@@ -8,7 +8,9 @@ public enum RewardChoice: String, CaseIterable, Sendable, Codable {
     case metanml
     /// VICE's classifier, whose logit is the reward (Fu et al. 2018).
     case vice
-    /// The success indicator: 0 on success, −1 otherwise ("SAC with sparse reward").
+    /// The success penalty: 0 on success, −1 otherwise (MURAL's "SAC with sparse reward"). The
+    /// environments' `sparse` reward (`RewardKind.successIndicator`, 1 or 0) shifted by −1, which
+    /// changes no optimal policy of time-truncated, bootstrapped episodes.
     case sparse
     /// Sparse plus a count bonus c/√N(s) over a grid of classifier features.
     case count
@@ -28,7 +30,7 @@ public enum RewardChoice: String, CaseIterable, Sendable, Codable {
 
     /// The reward the environments of a run report alongside. It feeds nothing the run learns
     /// or records; learning uses the reward source of this choice.
-    public var environmentReward: RewardKind { self == .dense ? .dense : .sparse }
+    public var environmentReward: RewardKind { self == .dense ? .dense : .successIndicator }
 
     /// Parses a reward name, with an error that lists the valid ones.
     public init(parsing name: String) throws {

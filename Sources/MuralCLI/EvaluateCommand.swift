@@ -29,8 +29,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the episode and policy seeds (default 0).", transform: parseSeed)
     var seed: UInt64 = 0
 
-    @Option(help: "Reward summed into the return: sparse or dense.")
-    var reward: RewardKind = .sparse
+    @Option(help: "Reward summed into the return: sparse (1 on success, else 0) or dense (the oracle distance reward).")
+    var reward: RewardKind = .successIndicator
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
