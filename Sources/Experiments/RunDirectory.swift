@@ -178,10 +178,7 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     public var training: TrainingConfiguration
 
     public init(mural: String, taskVersion: String, blasCore: String, training: TrainingConfiguration) {
-        self.mural = mural
-        self.taskVersion = taskVersion
-        self.blasCore = blasCore
-        self.training = training
+        (self.mural, self.taskVersion, self.blasCore, self.training) = (mural, taskVersion, blasCore, training)
     }
 }
 
