@@ -30,7 +30,7 @@ public enum ComparisonRuns {
 
     /// The evaluations of the finished run of `cell` in `directory`.
     public static func evaluations(of cell: GridCell, in directory: URL) throws -> RunEvaluations {
-        let records = try ComparisonReport.records(in: directory)
+        let records = try MetricsLog.records(in: RunDirectory(directory))
         guard !records.isEmpty else {
             throw ExperimentError.invalidFile(path: directory.appendingPathComponent(RunDirectory.metricsFile).path,
                                               reason: "holds no evaluation, but the run is marked complete")

@@ -28,6 +28,18 @@ public final class MetricsLog {
         try directory.write(lines, to: RunDirectory.metricsFile)
     }
 
+    /// Reads the records a log wrote into `directory` (its JSON lines).
+    public static func records(in directory: RunDirectory) throws -> [TrainingRecord] {
+        let url = directory.file(RunDirectory.metricsFile)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
+        let decoder = RunJSON.decoder()
+        return try data.split(separator: 0x0A).enumerated().map { index, line in
+            do { return try decoder.decode(TrainingRecord.self, from: Data(line)) } catch {
+                throw ExperimentError.invalidFile(path: url.path, reason: "line \(index + 1) is not a training record: \(error)")
+            }
+        }
+    }
+
     /// The records as CSV, one column per field and per task metric.
     public func csv() -> String {
         let metricNames = Set(records.flatMap { $0.finalMetrics.keys }).sorted()

@@ -144,6 +144,24 @@ struct ProcessPoolTests {
     }
 }
 
+@Suite("Metrics logs")
+struct MetricsLogTests {
+    @Test("the records a log writes read back, NaNs included; a damaged line is an error naming the file and line")
+    func roundTrip() throws {
+        let run = RunDirectory(try temporaryDirectory())
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let record = try decoder.decode(TrainingRecord.self, from: Data((#"{"criticLoss":0.1,"epoch":1,"finalMetrics":{"distance":1.5},"#
+            + #""meanTrainingReward":-1,"step":100,"successAny":0.5,"successFinal":0.25,"temperature":0.9,"trainingEpisodes":3,"#
+            + #""trainingSuccess":"nan","wallSeconds":2}"#).utf8))
+        try MetricsLog(directory: run, records: [record, record]).write()
+        #expect(try comparable(MetricsLog.records(in: run)) == comparable([record, record]))
+        try run.write(Data("{}\n".utf8), to: RunDirectory.metricsFile)
+        let path = run.file(RunDirectory.metricsFile).path
+        #expect { _ = try MetricsLog.records(in: run) } throws: { "\($0)".hasPrefix("\(path): line 1 is not a training record") }
+    }
+}
+
 @Suite("Training runs in their directories")
 struct TrainingRunTests {
     static let registry = Result { try TaskRegistry.located() }
