@@ -82,20 +82,11 @@ public struct RewardMapSubject {
         try checkMappable(training.reward)
         let environment = try registry.makeEnvironment(training.task)
 
-        let modelPath = run.file(RunDirectory.rewardModelFile).path
-        guard FileManager.default.fileExists(atPath: modelPath) else { throw ExperimentError.missingFile(path: modelPath) }
-        let model: RewardModel
-        do { model = try RewardCheckpoint.load(from: modelPath) } catch {
-            throw ExperimentError.invalidFile(path: modelPath, reason: "not a reward model checkpoint (\(error))")
-        }
-        let kind = type(of: model).kind
-        guard kind == training.reward.modelKind else {
-            throw ExperimentError.invalidFile(
-                path: modelPath, reason: "holds a '\(kind)' model, but \(RunDirectory.configurationFile) says the run learned '\(training.reward.rawValue)'")
-        }
+        let model = try run.finalRewardModel()
         guard model.featureDimension == environment.classifierFeatureSpec.count else {
             throw ExperimentError.invalidFile(
-                path: modelPath, reason: "takes \(model.featureDimension) features, \(environment.taskID) has \(environment.classifierFeatureSpec.count)")
+                path: run.file(RunDirectory.rewardModelFile).path,
+                reason: "takes \(model.featureDimension) features, \(environment.taskID) has \(environment.classifierFeatureSpec.count)")
         }
         let states = try readStates(run.file(RunDirectory.visitedFile).path, environment: environment)
         let subject = RewardMapSubject(taskID: environment.taskID, reward: training.reward, model: model, states: states,

@@ -105,3 +105,35 @@ extension RunDirectory {
         }
     }
 }
+
+/// What a finished run leaves, read back.
+extension RunDirectory {
+    /// The final agent of the run (`policy.bin`).
+    public func finalPolicy() throws -> SACAgent {
+        try SACAgent.load(from: existing(RunDirectory.policyFile))
+    }
+
+    /// The final learned reward model of the run (`reward-model.bin`), checked against the reward
+    /// its configuration names.
+    public func finalRewardModel() throws -> any RewardModel {
+        let path = try existing(RunDirectory.rewardModelFile)
+        let model: RewardModel
+        do { model = try RewardCheckpoint.load(from: path) } catch {
+            throw ExperimentError.invalidFile(path: path, reason: "not a reward model checkpoint (\(error))")
+        }
+        let reward = try configuration().training.reward
+        let kind = type(of: model).kind
+        guard kind == reward.modelKind else {
+            throw ExperimentError.invalidFile(
+                path: path, reason: "holds a '\(kind)' model, but \(RunDirectory.configurationFile) says the run learned '\(reward.rawValue)'")
+        }
+        return model
+    }
+
+    /// The path of the file `name`, which must exist.
+    private func existing(_ name: String) throws -> String {
+        let path = file(name).path
+        guard FileManager.default.fileExists(atPath: path) else { throw ExperimentError.missingFile(path: path) }
+        return path
+    }
+}

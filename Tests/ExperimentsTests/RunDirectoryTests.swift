@@ -201,7 +201,8 @@ struct TrainingRunTests {
         for file in [RunDirectory.metricsCSVFile, RunDirectory.metricsFile, RunDirectory.policyFile, RunDirectory.visitedFile] {
             #expect(bytes(url, file) != nil, "\(file) is missing")
         }
-        #expect(try SparseRewardModel.load(from: run.file(RunDirectory.rewardModelFile).path).updatesCompleted == 2)
+        #expect(try #require(try run.finalRewardModel() as? SparseRewardModel).updatesCompleted == 2)
+        #expect(try run.finalPolicy().configuration.hiddenSizes == configuration.sac.hiddenSizes)
         #expect(bytes(url, RunDirectory.checkpointFile) == nil, "a complete run keeps no checkpoint")
         #expect(try open(url, configuration, .fresh) == nil, "a finished run is not trained again")
         #expect(try open(url, configuration, .resume) == nil)
@@ -213,6 +214,8 @@ struct TrainingRunTests {
         try #require(try open(url, configuration(), .fresh)).run()
         #expect(bytes(url, RunDirectory.policyFile) != nil)
         #expect(bytes(url, RunDirectory.rewardModelFile) == nil && bytes(url, RunDirectory.visitedFile) == nil)
+        let modelPath = url.appendingPathComponent(RunDirectory.rewardModelFile).path
+        #expect(throws: ExperimentError.missingFile(path: modelPath)) { _ = try RunDirectory(url).finalRewardModel() }
     }
 
     @Test("a stopped run keeps its checkpoint, is refused a fresh start, and resumes from it to end bit for bit as one never stopped")
@@ -253,11 +256,13 @@ struct TrainingRunTests {
         #expect(try RunDirectory(url).configuration().training.seed == 5)
     }
 
-    @Test("a missing or foreign config.json is an error naming the file")
+    @Test("a missing or foreign config.json, or a missing policy, is an error naming the file")
     func unreadableConfiguration() throws {
         let url = try temporaryDirectory()
         let path = url.appendingPathComponent(RunDirectory.configurationFile).path
         #expect(throws: ExperimentError.missingFile(path: path)) { _ = try RunDirectory(url).configuration() }
+        let policy = url.appendingPathComponent(RunDirectory.policyFile).path
+        #expect(throws: ExperimentError.missingFile(path: policy)) { _ = try RunDirectory(url).finalPolicy() }
         try Data(#"{"training": {}}"#.utf8).write(to: URL(fileURLWithPath: path))
         #expect { _ = try RunDirectory(url).configuration() } throws: { error in
             "\(error)".hasPrefix("\(path): not a Mural run configuration")
