@@ -1,8 +1,6 @@
-import Agents
 import ArgumentParser
 import Experiments
 import Foundation
-import NeuralNet
 import TaskSuite
 
 struct TrainCommand: ParsableCommand {
