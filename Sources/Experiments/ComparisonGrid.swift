@@ -44,27 +44,38 @@ public struct CellResult: Sendable, Codable {
 
 /// A grid of training runs (tasks × rewards × seeds), each in its own process.
 ///
-/// Each cell runs `mural train` in a separate process, `jobs` at a time: ODE's solver RNG is
+/// Each cell runs `mural train` (`invocation(_:)`) in a separate process, `jobs` at a time: ODE's solver RNG is
 /// process-wide, and processes are also what a cluster scheduler runs. Cells whose run
 /// directory is already complete are skipped, so killing a comparison and starting it again
 /// loses nothing but the cells that were running; those resume from their own state.
 public struct ComparisonGrid: Sendable {
     public var cells: [GridCell]
     public var directory: URL
-    /// Arguments of `mural train` for a cell besides its task, reward, seed and directory
-    /// (steps, evaluation settings, ...).
-    public var trainArguments: @Sendable (GridCell) -> [String]
+    /// The `mural train --config` file of the settings every cell shares (nil: `mural train`'s defaults).
+    public var trainingFile: URL?
+    /// Environment steps of each task's runs; a task without an entry takes the training file's.
+    public var steps: [String: Int]
 
-    public init(cells: [GridCell], directory: URL, trainArguments: @escaping @Sendable (GridCell) -> [String]) {
+    public init(cells: [GridCell], directory: URL, trainingFile: URL? = nil, steps: [String: Int] = [:]) {
         self.cells = cells
         self.directory = directory
-        self.trainArguments = trainArguments
+        self.trainingFile = trainingFile
+        self.steps = steps
     }
 
-    /// Every task × reward × seed, with the same arguments for every cell.
-    public init(tasks: [String], rewards: [String], seeds: [UInt64], directory: URL, trainArguments: [String]) {
+    /// Every task × reward × seed.
+    public init(tasks: [String], rewards: [String], seeds: [UInt64], directory: URL, trainingFile: URL? = nil,
+                steps: [String: Int] = [:]) {
         self.init(cells: tasks.flatMap { task in rewards.flatMap { reward in seeds.map { GridCell(task: task, reward: reward, seed: $0) } } },
-                  directory: directory, trainArguments: { _ in trainArguments })
+                  directory: directory, trainingFile: trainingFile, steps: steps)
+    }
+
+    /// The grid of `settings` in `directory`, whose cells train with the settings' training file
+    /// (`ComparisonSettings.cellTrainingFile`, which the comparison writes there) and each task's steps.
+    public init(settings: ComparisonSettings, directory: URL) {
+        self.init(cells: settings.cells, directory: directory,
+                  trainingFile: directory.appendingPathComponent(ComparisonSettings.cellTrainingFileName),
+                  steps: Dictionary(uniqueKeysWithValues: settings.tasks.map { ($0, settings.steps(for: $0)) }))
     }
 
     /// The cells in the order they start: meta-NML's first, as they take longest, so that the
@@ -75,19 +86,20 @@ public struct ComparisonGrid: Sendable {
     }
 
     public func runDirectory(_ cell: GridCell) -> URL { directory.appendingPathComponent(cell.relativePath) }
+    public func log(_ cell: GridCell) -> URL { RunDirectory(runDirectory(cell)).file(RunDirectory.logFile) }
 
-    /// The arguments of `mural` that run (or resume) `cell` into `runDirectory`: the absolute path
-    /// for a local run, or the relative one for a plan run from the comparison directory.
-    public func arguments(_ cell: GridCell, runDirectory: String) -> [String] {
-        ["train", "--task", cell.task, "--reward", cell.reward, "--seed", String(cell.seed), "--out", runDirectory, "--resume"]
-            + trainArguments(cell)
+    /// The `mural train` that runs `cell`, or continues it. `relative` spells its paths relative
+    /// to the comparison directory, for a plan whose cells run from there (`ComparisonPlan`).
+    public func invocation(_ cell: GridCell, relative: Bool = false) -> MuralInvocation {
+        relative
+            ? .train(cell, configurationFile: trainingFile?.lastPathComponent, steps: steps[cell.task], runDirectory: cell.relativePath)
+            : .train(cell, configurationFile: trainingFile?.path, steps: steps[cell.task], runDirectory: runDirectory(cell).path)
     }
-    public func log(_ cell: GridCell) -> URL { runDirectory(cell).appendingPathComponent("train.log") }
 
     /// Runs every incomplete cell with `executable` (the `mural` binary). Besides a line as each
-    /// cell starts and ends, `progress` gets the grid's state every `progressInterval` seconds
-    /// (`GridProgress`), when `steps` gives the cells' budgets.
-    public func run(executable: String, jobs: Int, steps: ((GridCell) -> Int)? = nil, progressInterval: Duration = .seconds(60),
+    /// cell starts and ends, `progress` gets the grid's state every `progressInterval`
+    /// (`GridProgress`), when `steps` gives every task's budget.
+    public func run(executable: String, jobs: Int, progressInterval: Duration = .seconds(60),
                     progress: (String) -> Void = { _ in }) throws -> [CellResult] {
         var results: [GridCell: CellResult] = [:]
         var pending: [GridCell] = []
@@ -102,13 +114,12 @@ public struct ComparisonGrid: Sendable {
         let skipped = results.count
         if skipped > 0 { progress("\(skipped) of \(cells.count) cells already complete; skipping them") }
         let jobList = pending.map { cell in
-            ProcessPool.Job(
-                executable: executable,
-                arguments: arguments(cell, runDirectory: runDirectory(cell).path),
-                log: log(cell), name: cell.relativePath)
+            ProcessPool.Job(executable: executable, arguments: invocation(cell).arguments, log: log(cell), name: cell.relativePath)
         }
         var done = 0
-        var state = steps.map { GridProgress(directory: directory, cells: cells, steps: $0) }
+        let budgets = steps
+        var state = cells.allSatisfy { budgets[$0.task] != nil }
+            ? GridProgress(directory: directory, cells: cells, steps: { budgets[$0.task]! }) : nil
         var lastReport = ContinuousClock.now
         // On SIGTERM, SIGINT or SIGHUP (once caught, see `StopRequest`) the pool stops the running
         // cells, which checkpoint, and throws `Interruption` naming them.

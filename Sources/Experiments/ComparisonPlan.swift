@@ -40,14 +40,13 @@ public struct ComparisonPlan: Codable, Sendable, Equatable {
         self.cells = cells
     }
 
-    /// The plan of `grid`: each cell's arguments come from `invocation` (relative to the grid's
-    /// directory), its budget from `steps`, its cost from `cost`.
-    public init(grid: ComparisonGrid, mural: String, threads: Int, steps: (GridCell) -> Int, cost: ComparisonCost,
-                invocation: (GridCell) -> [String]) {
+    /// The plan of `grid`, whose cells run from its directory (`ComparisonGrid.invocation(_:relative:)`),
+    /// with their cost from `cost`.
+    public init(grid: ComparisonGrid, mural: String, threads: Int, cost: ComparisonCost) {
         let seconds = Dictionary(cost.cellSeconds.map { ($0.cell, $0.seconds) }, uniquingKeysWith: { first, _ in first })
         self.init(mural: mural, cells: grid.cells.map { cell in
-            Cell(id: cell.id, runDirectory: cell.relativePath, arguments: invocation(cell), steps: steps(cell),
-                 threads: threads, estimatedSeconds: (seconds[cell] ?? 0).rounded())
+            Cell(id: cell.id, runDirectory: cell.relativePath, arguments: grid.invocation(cell, relative: true).arguments,
+                 steps: grid.steps[cell.task] ?? 0, threads: threads, estimatedSeconds: (seconds[cell] ?? 0).rounded())
         })
     }
 

@@ -19,6 +19,8 @@ public struct ComparisonSettings: Equatable, Sendable {
     public var taskSeeds: [String: Int] = [:]
     /// The learned rewards' tuned settings (nil: the reward preset's).
     public var rewardTuning: RewardTuning?
+    /// OpenBLAS threads of each cell (nil: one); see `TrainingConfiguration.blasThreads`.
+    public var blasThreads: Int?
 
     public init(tasks: [String], rewards: [String], seeds: Int, steps: Int, evaluationInterval: Int,
                 evaluationEpisodes: Int, hiddenSizes: [Int], rewardPreset: RewardPreset,
@@ -57,10 +59,12 @@ public struct ComparisonSettings: Equatable, Sendable {
             var evaluationEpisodes: Int
             var rewardPreset: RewardPreset
             var rewardTuning: RewardTuning?
+            var blasThreads: Int?
             var sac: SAC
         }
         return try canonicalJSON(File(evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
-                                      rewardPreset: rewardPreset, rewardTuning: rewardTuning, sac: SAC(hiddenSizes: hiddenSizes)))
+                                      rewardPreset: rewardPreset, rewardTuning: rewardTuning, blasThreads: blasThreads,
+                                      sac: SAC(hiddenSizes: hiddenSizes)))
     }
 
     /// The name of that file in a comparison directory.
@@ -91,10 +95,12 @@ public struct ComparisonSettings: Equatable, Sendable {
         public var evaluationEpisodes: Int?
         public var hiddenSizes: [Int]?
         public var rewardPreset: RewardPreset?
+        public var blasThreads: Int?
 
         public init(tasks: [String]? = nil, rewards: [String]? = nil, seeds: Int? = nil, steps: Int? = nil,
                     evaluationInterval: Int? = nil, evaluationEpisodes: Int? = nil, hiddenSizes: [Int]? = nil,
-                    rewardPreset: RewardPreset? = nil) {
+                    rewardPreset: RewardPreset? = nil, blasThreads: Int? = nil) {
+            self.blasThreads = blasThreads
             self.tasks = tasks
             self.rewards = rewards
             self.seeds = seeds
@@ -113,18 +119,14 @@ public struct ComparisonSettings: Equatable, Sendable {
         if let preset {
             base = preset.settings
         } else {
-            let missing = [("--tasks", overrides.tasks == nil), ("--rewards", overrides.rewards == nil),
-                           ("--steps", overrides.steps == nil)].filter(\.1).map(\.0)
-            guard missing.isEmpty else {
-                throw ExperimentError.invalidValue(
-                    "without --preset, give \(missing.joined(separator: ", ")) (or choose a preset: "
-                        + ComparisonPreset.all.map(\.name).joined(separator: ", ") + ")")
-            }
+            let missing = [("tasks", overrides.tasks == nil), ("rewards", overrides.rewards == nil),
+                           ("steps", overrides.steps == nil)].filter(\.1).map(\.0)
+            guard missing.isEmpty else { throw ExperimentError.missingSettings(missing) }
             base = ComparisonSettings(tasks: [], rewards: [], seeds: 3, steps: 0, evaluationInterval: 1000,
                                       evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .fast)
         }
         // An explicit --steps or --seeds applies to every task, replacing per-task values.
-        let settings = ComparisonSettings(
+        var settings = ComparisonSettings(
             tasks: overrides.tasks ?? base.tasks, rewards: overrides.rewards ?? base.rewards,
             seeds: overrides.seeds ?? base.seeds, steps: overrides.steps ?? base.steps,
             evaluationInterval: overrides.evaluationInterval ?? base.evaluationInterval,
@@ -132,25 +134,29 @@ public struct ComparisonSettings: Equatable, Sendable {
             hiddenSizes: overrides.hiddenSizes ?? base.hiddenSizes, rewardPreset: overrides.rewardPreset ?? base.rewardPreset,
             taskSteps: overrides.steps == nil ? base.taskSteps : [:], taskSeeds: overrides.seeds == nil ? base.taskSeeds : [:],
             rewardTuning: base.rewardTuning)
+        // One thread is the default, and is spelled by leaving it out, so that files keep their bytes.
+        settings.blasThreads = overrides.blasThreads.flatMap { $0 == 1 ? nil : $0 } ?? base.blasThreads
         try settings.validate()
         return settings
     }
 
+    /// Fails naming the first setting out of range by its name here (`evaluationInterval`).
     public func validate() throws {
-        func positive(_ value: Int, _ option: String) throws {
-            guard value > 0 else { throw ExperimentError.invalidValue("\(option) must be positive, got \(value)") }
+        func positive(_ value: Int, _ setting: String) throws {
+            guard value > 0 else { throw ExperimentError.invalidSetting(setting: setting, problem: "must be positive, got \(value)") }
         }
-        guard !tasks.isEmpty else { throw ExperimentError.invalidValue("--tasks names no task") }
-        guard !rewards.isEmpty else { throw ExperimentError.invalidValue("--rewards names no reward") }
-        try positive(seeds, "--seeds")
-        try positive(steps, "--steps")
+        try positive(blasThreads ?? 1, "blasThreads")
+        guard !tasks.isEmpty else { throw ExperimentError.invalidSetting(setting: "tasks", problem: "names no task") }
+        guard !rewards.isEmpty else { throw ExperimentError.invalidSetting(setting: "rewards", problem: "names no reward") }
+        try positive(seeds, "seeds")
+        try positive(steps, "steps")
         for (task, value) in taskSteps.sorted(by: { $0.key < $1.key }) { try positive(value, "the step budget of \(task)") }
         for (task, value) in taskSeeds.sorted(by: { $0.key < $1.key }) { try positive(value, "the seed count of \(task)") }
         try rewardTuning?.validate()
-        try positive(evaluationInterval, "--evaluation-interval")
-        try positive(evaluationEpisodes, "--evaluation-episodes")
+        try positive(evaluationInterval, "evaluationInterval")
+        try positive(evaluationEpisodes, "evaluationEpisodes")
         guard !hiddenSizes.isEmpty, hiddenSizes.allSatisfy({ $0 > 0 }) else {
-            throw ExperimentError.invalidValue("--hidden must be positive widths, got \(hiddenSizes)")
+            throw ExperimentError.invalidSetting(setting: "hiddenSizes", problem: "must be positive widths, got \(hiddenSizes)")
         }
     }
 }

@@ -13,9 +13,12 @@ public struct ComparisonRecord: Codable, Equatable, Sendable {
     /// Per-task step budgets of the grid's tasks, when tasks have their own.
     public var taskSteps: [String: Int]?
     public var rewardTuning: RewardTuning?
+    /// OpenBLAS threads of each cell (nil: one): another count gives other bits.
+    public var blasThreads: Int?
 
     public init(mural: String, blasCore: String, steps: Int, evaluationInterval: Int, evaluationEpisodes: Int, hiddenSizes: [Int],
-                rewardPreset: RewardPreset, taskSteps: [String: Int]?, rewardTuning: RewardTuning?) {
+                rewardPreset: RewardPreset, taskSteps: [String: Int]?, rewardTuning: RewardTuning?, blasThreads: Int? = nil) {
+        self.blasThreads = blasThreads
         (self.mural, self.blasCore, self.steps, self.evaluationInterval, self.evaluationEpisodes) =
             (mural, blasCore, steps, evaluationInterval, evaluationEpisodes)
         (self.hiddenSizes, self.rewardPreset, self.taskSteps, self.rewardTuning) = (hiddenSizes, rewardPreset, taskSteps, rewardTuning)

@@ -32,18 +32,6 @@ public struct ComparisonReport {
                   cells: results)
     }
 
-    /// Reads a cell's metrics (one `TrainingRecord` per line).
-    public static func records(in directory: URL) throws -> [TrainingRecord] {
-        let url = directory.appendingPathComponent(MetricsLog.jsonLinesFile)
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
-        let decoder = RunJSON.decoder()
-        return try data.split(separator: 0x0A).enumerated().map { index, line in
-            do { return try decoder.decode(TrainingRecord.self, from: Data(line)) } catch {
-                throw ExperimentError.invalidFile(path: url.path, reason: "line \(index + 1) is not a training record: \(error)")
-            }
-        }
-    }
-
     /// The files `write()` produces besides pictures and plots.
     public static let dataFiles = ["evaluations.csv", "cells.csv", "summary.csv", "aggregates.csv", "profiles.csv", "iqm-curves.csv"]
 

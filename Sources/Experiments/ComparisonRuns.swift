@@ -30,9 +30,9 @@ public enum ComparisonRuns {
 
     /// The evaluations of the finished run of `cell` in `directory`.
     public static func evaluations(of cell: GridCell, in directory: URL) throws -> RunEvaluations {
-        let records = try ComparisonReport.records(in: directory)
+        let records = try MetricsLog.records(in: RunDirectory(directory))
         guard !records.isEmpty else {
-            throw ExperimentError.invalidFile(path: directory.appendingPathComponent(MetricsLog.jsonLinesFile).path,
+            throw ExperimentError.invalidFile(path: directory.appendingPathComponent(RunDirectory.metricsFile).path,
                                               reason: "holds no evaluation, but the run is marked complete")
         }
         return RunEvaluations(task: cell.task, method: cell.reward, seed: cell.seed, points: records.map { record in

@@ -9,6 +9,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case missingFile(path: String)
     case invalidFile(path: String, reason: String)
     case invalidValue(String)
+    /// A setting of a comparison is out of range; `setting` names it as `ComparisonSettings` does.
+    case invalidSetting(setting: String, problem: String)
+    /// Settings that must be given when no preset supplies them, named as `ComparisonSettings` does.
+    case missingSettings([String])
     case processLaunchFailed(executable: String, errno: Int32)
 
     public var description: String {
@@ -16,11 +20,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
         case let .unwritableDirectory(path, reason):
             return "cannot write to \(path): \(reason)"
         case .configurationMismatch(let path):
-            return "\(path) already holds a run with a different configuration; "
-                + "pass --force to overwrite it, or choose another directory"
+            return "\(path) already holds a run with a different configuration"
         case .incompleteRunExists(let path):
-            return "\(path) already holds an unfinished run with this configuration; pass --resume to continue it "
-                + "or --force to start again"
+            return "\(path) already holds an unfinished run with this configuration"
         case .directoryInUse(let path):
             return "\(path) is in use by another mural process; wait for it to finish or stop it first"
         case .missingFile(let path):
@@ -29,6 +31,11 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(path): \(reason)"
         case .invalidValue(let message):
             return message
+        case let .invalidSetting(setting, problem):
+            return "\(setting) \(problem)"
+        case .missingSettings(let settings):
+            return "without a preset, give \(settings.joined(separator: ", ")) (or choose a preset: "
+                + ComparisonPreset.all.map(\.name).joined(separator: ", ") + ")"
         case let .processLaunchFailed(executable, code):
             return "could not start \(executable): \(String(cString: strerror(code)))"
         }

@@ -46,7 +46,7 @@ public struct GridProgress {
     /// file's tail is read: this runs every few seconds over every cell of a grid. Progress is
     /// advisory, so a file that cannot be read counts as no progress instead of stopping the grid.
     static func lastStep(in run: URL) -> Int {
-        guard let handle = FileHandle(forReadingAtPath: run.appendingPathComponent(MetricsLog.jsonLinesFile).path) else { return 0 }
+        guard let handle = FileHandle(forReadingAtPath: run.appendingPathComponent(RunDirectory.metricsFile).path) else { return 0 }
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()) ?? 0
         try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)

@@ -3,9 +3,6 @@ import Foundation
 /// A run's metrics as CSV and JSON lines. Both files are rewritten atomically after every
 /// record, so a kill never leaves a torn line behind (runs have at most a few thousand records).
 public final class MetricsLog {
-    public static let csvFile = "metrics.csv"
-    public static let jsonLinesFile = "metrics.jsonl"
-
     public private(set) var records: [TrainingRecord] = []
     private let directory: RunDirectory
 
@@ -21,14 +18,26 @@ public final class MetricsLog {
 
     /// Rewrites both files from `records` (on resume, this drops rows written after the checkpoint).
     public func write() throws {
-        try directory.write(Data(csv().utf8), to: MetricsLog.csvFile)
+        try directory.write(Data(csv().utf8), to: RunDirectory.metricsCSVFile)
         let encoder = RunJSON.encoder([.sortedKeys])
         var lines = Data()
         for record in records {
             lines.append(try encoder.encode(record))
             lines.append(0x0A)
         }
-        try directory.write(lines, to: MetricsLog.jsonLinesFile)
+        try directory.write(lines, to: RunDirectory.metricsFile)
+    }
+
+    /// Reads the records a log wrote into `directory` (its JSON lines).
+    public static func records(in directory: RunDirectory) throws -> [TrainingRecord] {
+        let url = directory.file(RunDirectory.metricsFile)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
+        let decoder = RunJSON.decoder()
+        return try data.split(separator: 0x0A).enumerated().map { index, line in
+            do { return try decoder.decode(TrainingRecord.self, from: Data(line)) } catch {
+                throw ExperimentError.invalidFile(path: url.path, reason: "line \(index + 1) is not a training record: \(error)")
+            }
+        }
     }
 
     /// The records as CSV, one column per field and per task metric.

@@ -22,8 +22,8 @@ public struct ReportPictures {
         public var image: String
         /// The drawing process's output, relative to the comparison directory.
         public var log: String
-        /// Arguments of `mural` that draw it.
-        public var arguments: [String]
+        /// The `mural` command that draws it.
+        public var invocation: MuralInvocation
     }
 
     public struct Result: Sendable {
@@ -60,13 +60,13 @@ public struct ReportPictures {
             let every = (definition.timing.horizon + Self.filmstripFrames - 1) / Self.filmstripFrames
             pictures.append(Picture(
                 kind: .filmstrip, cell: run, image: "\(stem)/sheet.png", log: "\(stem)-filmstrip.log",
-                arguments: ["render", "--task", run.task, "--policy", runPath, "--out", directory.appendingPathComponent(stem).path,
-                            "--every", String(every), "--width", "200", "--height", "150"]))
+                invocation: .filmstrip(task: run.task, runDirectory: runPath, every: every, width: 200, height: 150,
+                                       outputDirectory: directory.appendingPathComponent(stem).path)))
             if definition.family == .maze, RewardMapSubject.mappableRewards.map(\.rawValue).contains(run.reward) {
                 let image = "\(stem)-reward-map.png"
                 pictures.append(Picture(
                     kind: .rewardMap, cell: run, image: image, log: "\(stem)-reward-map.log",
-                    arguments: ["reward-map", "--run", runPath, "--out", directory.appendingPathComponent(image).path]))
+                    invocation: .rewardMap(runDirectory: runPath, image: directory.appendingPathComponent(image).path)))
             }
         }
         self.pictures = pictures
@@ -86,7 +86,7 @@ public struct ReportPictures {
             progress("drawing \(pending.count) picture(s)" + (drawn > 0 ? " (\(drawn) already drawn)" : ""))
         }
         let jobList = pending.map { index in
-            ProcessPool.Job(executable: executable, arguments: pictures[index].arguments, log: url(pictures[index].log))
+            ProcessPool.Job(executable: executable, arguments: pictures[index].invocation.arguments, log: url(pictures[index].log))
         }
         let outcomes = try ProcessPool(width: jobs).run(jobList, onFinish: { outcome in
             let picture = pictures[pending[outcome.index]]

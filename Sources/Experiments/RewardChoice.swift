@@ -8,12 +8,29 @@ public enum RewardChoice: String, CaseIterable, Sendable, Codable {
     case metanml
     /// VICE's classifier, whose logit is the reward (Fu et al. 2018).
     case vice
-    /// The success indicator: 0 on success, −1 otherwise ("SAC with sparse reward").
+    /// The success penalty: 0 on success, −1 otherwise (MURAL's "SAC with sparse reward"). The
+    /// environments' `sparse` reward (`RewardKind.successIndicator`, 1 or 0) shifted by −1, which
+    /// changes no optimal policy of time-truncated, bootstrapped episodes.
     case sparse
     /// Sparse plus a count bonus c/√N(s) over a grid of classifier features.
     case count
     /// The task's hand-shaped oracle distance reward, for reference.
     case dense
+
+    /// The model this reward learns with, or nil for `dense`, which learns nothing.
+    public var modelKind: RewardModelKind? {
+        switch self {
+        case .metanml: return .metanml
+        case .vice: return .vice
+        case .sparse: return .sparse
+        case .count: return .count
+        case .dense: return nil
+        }
+    }
+
+    /// The reward the environments of a run report alongside. It feeds nothing the run learns
+    /// or records; learning uses the reward source of this choice.
+    public var environmentReward: RewardKind { self == .dense ? .dense : .successIndicator }
 
     /// Parses a reward name, with an error that lists the valid ones.
     public init(parsing name: String) throws {

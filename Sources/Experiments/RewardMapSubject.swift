@@ -19,9 +19,6 @@ public struct RewardMapSubject {
 
     /// The rewards a map can show: the learned ones (sparse is flat, dense is not learned).
     public static let mappableRewards: [RewardChoice] = [.metanml, .vice, .count]
-    /// Files of a training run directory that a map reads.
-    public static let runModelFile = "reward-model.bin"
-    public static let runVisitedFile = "visited.npy"
 
     /// Fails with the list of mappable rewards unless `reward` is one.
     public static func checkMappable(_ reward: RewardChoice) throws {
@@ -78,50 +75,23 @@ public struct RewardMapSubject {
     }
 
     /// The final reward model of the training run in `directory` and the states it visited:
-    /// `config.json` (task at `training.task`, reward at `training.reward`), `reward-model.bin`
-    /// and `visited.npy`.
+    /// its configuration, reward model and visited states (see `RunDirectory`).
     public static func run(directory: String, registry: TaskRegistry) throws -> (RewardMapSubject, TaskEnvironment) {
         let run = RunDirectory(URL(fileURLWithPath: directory))
-        let configurationPath = run.file(RunDirectory.configurationFile).path
-        guard let data = FileManager.default.contents(atPath: configurationPath) else {
-            throw ExperimentError.missingFile(path: configurationPath)
-        }
-        let training: RunConfiguration.Training
-        do { training = try JSONDecoder().decode(RunConfiguration.self, from: data).training } catch {
-            throw ExperimentError.invalidFile(path: configurationPath, reason: "not a Mural run configuration (\(error))")
-        }
-        let reward = try RewardChoice(parsing: training.reward)
-        try checkMappable(reward)
+        let training = try run.configuration().training
+        try checkMappable(training.reward)
         let environment = try registry.makeEnvironment(training.task)
 
-        let modelPath = run.file(runModelFile).path
-        guard FileManager.default.fileExists(atPath: modelPath) else { throw ExperimentError.missingFile(path: modelPath) }
-        let model: RewardModel
-        do { model = try RewardCheckpoint.load(from: modelPath) } catch {
-            throw ExperimentError.invalidFile(path: modelPath, reason: "not a reward model checkpoint (\(error))")
-        }
-        let kind = type(of: model).kind
-        guard kind == reward.rawValue else {
-            throw ExperimentError.invalidFile(
-                path: modelPath, reason: "holds a '\(kind)' model, but \(RunDirectory.configurationFile) says the run learned '\(reward.rawValue)'")
-        }
+        let model = try run.finalRewardModel()
         guard model.featureDimension == environment.classifierFeatureSpec.count else {
             throw ExperimentError.invalidFile(
-                path: modelPath, reason: "takes \(model.featureDimension) features, \(environment.taskID) has \(environment.classifierFeatureSpec.count)")
+                path: run.file(RunDirectory.rewardModelFile).path,
+                reason: "takes \(model.featureDimension) features, \(environment.taskID) has \(environment.classifierFeatureSpec.count)")
         }
-        let states = try readStates(run.file(runVisitedFile).path, environment: environment)
-        let subject = RewardMapSubject(taskID: environment.taskID, reward: reward, model: model, states: states,
+        let states = try readStates(run.file(RunDirectory.visitedFile).path, environment: environment)
+        let subject = RewardMapSubject(taskID: environment.taskID, reward: training.reward, model: model, states: states,
                                        statesLabel: "visited states", source: "run \(directory)")
         return (subject, environment)
-    }
-
-    /// The part of a run's `config.json` a map needs.
-    private struct RunConfiguration: Decodable {
-        struct Training: Decodable {
-            var task: String
-            var reward: String
-        }
-        var training: Training
     }
 
     /// Draws the map of this subject over `plane` (which must be the subject's task).

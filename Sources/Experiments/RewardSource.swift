@@ -1,4 +1,5 @@
 import Agents
+import NeuralNet
 import Rewards
 import TaskSuite
 
@@ -15,12 +16,12 @@ public protocol RewardSource: AnyObject {
     /// Called after every epoch of environment steps, with the replay buffer (the negatives).
     /// Returns what a learned model's update did, or nil when the source learns nothing.
     func endEpoch(_ epoch: Int, replay: ReplayBuffer) throws -> RewardUpdateSummary?
-    /// Everything `restore(from:)` needs for a resumed run to continue bit for bit (a learned
-    /// model's parameters, optimiser, generator, counts), in the source's own format. Training
-    /// checkpoints store the bytes as they are; a source without state returns none.
-    func checkpointData() throws -> [UInt8]
-    /// Restores what `checkpointData()` returned, into a source built with the same configuration.
-    func restore(from checkpointData: [UInt8]) throws
+    /// Appends to a run checkpoint everything a resumed run needs to continue bit for bit (a
+    /// learned model's parameters, optimiser, generator, counts); a source without state appends nothing.
+    func write(to writer: inout ArchiveWriter) throws
+    /// Reads what `write(to:)` appended, in a source built with the same configuration, and returns
+    /// what installs it: the loop reads and checks the whole checkpoint before it changes anything.
+    func readState(from reader: inout ArchiveReader) throws -> () -> Void
 }
 
 /// The task's own reference reward: the sparse success indicator or the dense oracle.
@@ -43,12 +44,7 @@ public final class TaskReward: RewardSource {
 
     public func endEpoch(_ epoch: Int, replay: ReplayBuffer) -> RewardUpdateSummary? { nil }
 
-    public func checkpointData() -> [UInt8] { [] }
+    public func write(to writer: inout ArchiveWriter) {}
 
-    public func restore(from checkpointData: [UInt8]) throws {
-        guard checkpointData.isEmpty else {
-            throw ExperimentError.invalidValue(
-                "the task's \(kind.rawValue) reward keeps no state, but its checkpoint holds \(checkpointData.count) bytes")
-        }
-    }
+    public func readState(from reader: inout ArchiveReader) -> () -> Void { {} }
 }

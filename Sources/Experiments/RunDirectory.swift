@@ -3,6 +3,10 @@ import Foundation
 /// A directory that holds one run: its resolved configuration, metrics, checkpoints and final
 /// results. Everything in it is written atomically (temporary file, then rename), so a kill at
 /// any moment leaves either the old file or the new one.
+///
+/// This type owns a run directory: the names of its files (below), the schema of its
+/// configuration (`RunConfiguration`), and how a training run starts, resumes and finishes
+/// (`RunDirectory.Training`). Comparisons use the same directories for their outputs.
 public struct RunDirectory: Sendable {
     /// What to do when the directory already holds a run.
     public enum Mode: Sendable {
@@ -14,11 +18,24 @@ public struct RunDirectory: Sendable {
         case force
     }
 
+    /// The resolved configuration (`RunConfiguration`), canonical JSON; a run is resumed only
+    /// with the same bytes.
     public static let configurationFile = "config.json"
-    /// Written last, when the run has finished; its presence marks a complete run.
+    /// Written last, when the run has finished: its last evaluation. Its presence marks a complete run.
     public static let completionFile = "final.json"
     /// The latest checkpoint of an unfinished run (see `TrainingLoop+Checkpoint.swift`).
     public static let checkpointFile = "checkpoint.bin"
+    /// Every evaluation so far (`MetricsLog`), as CSV and as JSON lines.
+    public static let metricsCSVFile = "metrics.csv"
+    public static let metricsFile = "metrics.jsonl"
+    /// The final agent (`SACAgent.save(to:)`), once the run is complete.
+    public static let policyFile = "policy.bin"
+    /// The final learned reward model (`RewardModel.save(to:)`) of a complete run with one.
+    public static let rewardModelFile = "reward-model.bin"
+    /// Classifier features of states the run visited, float32 `.npy`, beside the reward model.
+    public static let visitedFile = "visited.npy"
+    /// The output of the process that trained the run, when a comparison started it.
+    public static let logFile = "train.log"
 
     public let url: URL
 
@@ -107,6 +124,15 @@ public struct RunDirectory: Sendable {
 
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
+    /// The run's configuration, read from its config.json.
+    public func configuration() throws -> RunConfiguration {
+        let path = file(RunDirectory.configurationFile).path
+        guard let data = FileManager.default.contents(atPath: path) else { throw ExperimentError.missingFile(path: path) }
+        do { return try RunJSON.decoder().decode(RunConfiguration.self, from: data) } catch {
+            throw ExperimentError.invalidFile(path: path, reason: "not a Mural run configuration (\(error))")
+        }
+    }
+
     /// Writes `data` to `name` atomically.
     public func write(_ data: Data, to name: String) throws {
         let target = file(name)
@@ -139,6 +165,20 @@ public struct RunDirectory: Sendable {
             return String(cString: strerror(Int32(underlying.code)))
         }
         return nsError.localizedDescription
+    }
+}
+
+/// What a run directory's config.json holds: what ran, with which version of Mural and of the task.
+public struct RunConfiguration: Codable, Sendable, Equatable {
+    public var mural: String
+    public var taskVersion: String
+    /// The OpenBLAS kernel: another kernel rounds differently, so a run resumed under it
+    /// would not continue bit for bit, and is refused as a different configuration.
+    public var blasCore: String
+    public var training: TrainingConfiguration
+
+    public init(mural: String, taskVersion: String, blasCore: String, training: TrainingConfiguration) {
+        (self.mural, self.taskVersion, self.blasCore, self.training) = (mural, taskVersion, blasCore, training)
     }
 }
 

@@ -40,7 +40,7 @@ public struct TrainingConfigurationFile {
     private mutating func read(_ root: YAMLTable) throws {
         let counts = 1...Int.max, sizes = 0...Int.max
         try set(root, "task", \.task, root.string)
-        try set(root, "reward", \.reward, root.string)
+        try set(root, "reward", \.reward) { try root.named($0, "reward") }
         try set(root, "steps", \.steps) { try root.int($0, in: counts) }
         try set(root, "seed", \.seed) { key in
             let text = try root.string(key)
@@ -52,12 +52,11 @@ public struct TrainingConfigurationFile {
         try set(root, "evaluationEpisodes", \.evaluationEpisodes) { try root.int($0, in: counts) }
         try set(root, "checkpointInterval", \.checkpointInterval) { try root.int($0, in: counts) }
         try set(root, "successExamples", \.successExamples) { try root.int($0, in: counts) }
-        try set(root, "rewardPreset", \.rewardPreset) { key in
-            let name = try root.string(key)
-            guard let preset = RewardPreset(rawValue: name) else {
-                throw root.error(key, "unknown preset '\(name)'; valid: \(RewardPreset.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return preset
+        try set(root, "rewardPreset", \.rewardPreset) { try root.named($0, "preset") }
+        // One thread is the default, spelled by leaving it out, so that config.json keeps its bytes.
+        try set(root, "blasThreads", \.blasThreads) { key in
+            let count = try root.int(key, in: counts)
+            return count == 1 ? nil : count
         }
         if root.has("rewardTuning") {
             let tuning = try root.table("rewardTuning")
@@ -68,21 +67,8 @@ public struct TrainingConfigurationFile {
             }
             try set(tuning, "metaNMLInnerStepScale", \.rewardTuning.orDefault.metaNMLInnerStepScale, positive)
             try set(tuning, "viceLearningRate", \.rewardTuning.orDefault.viceLearningRate, positive)
-            try set(tuning, "viceVariant", \.rewardTuning.orDefault.viceVariant) { key in
-                let name = try tuning.string(key)
-                guard let variant = RewardTuning.VICEVariant(rawValue: name) else {
-                    throw tuning.error(key, "unknown VICE variant '\(name)'; valid: \(RewardTuning.VICEVariant.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return variant
-            }
-            try set(tuning, "viceLoss", \.rewardTuning.orDefault.viceLoss) { key in
-                let name = try tuning.string(key)
-                let losses: [VICERewardModel.LossKind] = [.discriminator, .binaryCrossEntropy]
-                guard let loss = VICERewardModel.LossKind(rawValue: name) else {
-                    throw tuning.error(key, "unknown VICE loss '\(name)'; valid: \(losses.map(\.rawValue).joined(separator: ", "))")
-                }
-                return loss
-            }
+            try set(tuning, "viceVariant", \.rewardTuning.orDefault.viceVariant) { try tuning.named($0, "VICE variant") }
+            try set(tuning, "viceLoss", \.rewardTuning.orDefault.viceLoss) { try tuning.named($0, "VICE loss") }
             try tuning.finish()
         }
         if root.has("sac") {
@@ -109,6 +95,17 @@ public struct TrainingConfigurationFile {
             try sac.finish()
         }
         try root.finish()
+    }
+}
+
+extension YAMLTable {
+    /// The case of `Value` that the string at `key` names, or an error listing the valid names.
+    func named<Value: RawRepresentable & CaseIterable>(_ key: String, _ what: String) throws -> Value where Value.RawValue == String {
+        let name = try string(key)
+        guard let value = Value(rawValue: name) else {
+            throw error(key, "unknown \(what) '\(name)'; valid: \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
     }
 }
 

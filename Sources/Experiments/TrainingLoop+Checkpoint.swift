@@ -8,12 +8,12 @@ import TaskSuite
 ///
 /// | field | content |
 /// | --- | --- |
-/// | header | magic `MURALRUN`, format version 2 |
+/// | header | magic `MURALRUN`, format version 3 |
 /// | configuration | the `TrainingConfiguration`, JSON with sorted keys |
 /// | progress | `TrainingProgress`: counters, accumulators, records so far; JSON |
 /// | environment | the training environment's `EnvironmentSnapshot`, JSON |
 /// | agent | `SACAgent.write(to:)`: networks, targets, optimisers, temperature, generator |
-/// | reward source | `RewardSource.checkpointData()`, opaque bytes |
+/// | reward source | `RewardSource.write(to:)`: a learned model's kind and fields, as in its own checkpoint; nothing for the dense reward |
 /// | replay | `ReplayBuffer.write(to:)`, up to its fill level |
 /// | checksum | CRC-32 of everything before it, verified before any field is read |
 ///
@@ -21,8 +21,9 @@ import TaskSuite
 /// atomically (temporary file, fsync, rename): a kill leaves the previous checkpoint or the new one.
 extension TrainingLoop {
     public static let checkpointMagic = "MURALRUN"
-    /// 2: sealed with a CRC-32 (version 1 had none and is refused).
-    public static let checkpointVersion: UInt32 = 2
+    /// 3: the reward model's fields are written into the archive (version 2 carried them as an
+    /// opaque byte string, and version 1 had no CRC-32; both are refused).
+    public static let checkpointVersion: UInt32 = 3
 
     /// Writes the run's state at the current step to `path`, atomically.
     public func saveCheckpoint(to path: String) throws {
@@ -31,7 +32,7 @@ extension TrainingLoop {
         writer.append(string: try Self.json(progress))
         writer.append(string: try Self.json(environment.snapshot()))
         try agent.write(to: &writer)
-        writer.append(blob: try rewards.checkpointData())
+        try rewards.write(to: &writer)
         replay.write(to: &writer)
         try writer.write(to: path)
     }
@@ -63,12 +64,12 @@ extension TrainingLoop {
         let progress = try Self.decode(TrainingProgress.self, "progress", reader.readString("progress"))
         let snapshot = try Self.decode(EnvironmentSnapshot.self, "environment snapshot", reader.readString("environment snapshot"))
         try agent.restore(from: &reader)
-        let rewardState = try reader.readBlob("reward source state")
+        let installRewardState = try rewards.readState(from: &reader)
         try replay.restore(from: &reader)
         try reader.finish()
         try check(progress)
         try environment.restore(snapshot)
-        try rewards.restore(from: rewardState)
+        installRewardState()
         self.progress = progress
     }
 

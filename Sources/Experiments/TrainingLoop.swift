@@ -7,7 +7,7 @@ import TaskSuite
 /// resolved configuration written to a run directory says exactly what ran.
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var task: String
-    public var reward: String
+    public var reward: RewardChoice
     /// Environment steps to take.
     public var steps: Int
     public var seed: UInt64
@@ -27,8 +27,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Tuned settings of the learned rewards (nil: the reward preset's).
     public var rewardTuning: RewardTuning?
     public var sac = SACConfiguration()
+    /// OpenBLAS threads (nil: one). Paper-size meta-NML's large layers gain from a few; RL-sized
+    /// ones do not. Results are bitwise reproducible for a fixed count, but another count sums in
+    /// another order, so it is part of the configuration and a resume under another is refused.
+    public var blasThreads: Int?
 
-    public init(task: String, reward: String, steps: Int, seed: UInt64) {
+    public init(task: String, reward: RewardChoice, steps: Int, seed: UInt64) {
         self.task = task
         self.reward = reward
         self.steps = steps
@@ -45,6 +49,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try positive(evaluationEpisodes, "evaluation episodes")
         try positive(checkpointInterval, "checkpoint interval")
         try positive(sac.batchSize, "SAC batch size")
+        try positive(blasThreads ?? 1, "the number of OpenBLAS threads")
         try rewardTuning?.validate()
         guard !sac.hiddenSizes.isEmpty, sac.hiddenSizes.allSatisfy({ $0 > 0 }) else {
             throw ExperimentError.invalidValue("SAC hidden sizes must be positive, got \(sac.hiddenSizes)")

@@ -59,7 +59,7 @@ public func mural_reward_describe(_ handle: UInt64, _ json: UnsafeMutablePointer
             case let m as CountBonusRewardModel: configuration = try encoder.encode(m.configuration)
             default: configuration = Data("{}".utf8)
             }
-            return ["kind": type(of: model).kind, "feature_dimension": model.featureDimension,
+            return ["kind": type(of: model).kind.rawValue, "feature_dimension": model.featureDimension,
                     "updates_completed": model.updatesCompleted, "configuration": try JSONSerialization.jsonObject(with: configuration)]
         }
         let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)

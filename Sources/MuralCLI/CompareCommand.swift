@@ -35,6 +35,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Episodes per evaluation (default 10 without --preset).") var evaluationEpisodes: Int?
     @Option(help: "Hidden widths of the SAC networks (default 256,256 without --preset).") var hidden: String?
     @Option(help: "Learned-reward model sizes: fast or paper (default fast without --preset).") var rewardPreset: RewardPreset?
+    @Option(help: "OpenBLAS threads per cell (default 1); paper-size meta-NML gains from a few. Each cell then needs that many cores.")
+    var threads: Int?
     @Flag(help: "Delete a comparison with other settings in the output directory and start again.") var force = false
     @Flag(help: "Print the cells and the estimated cost, and stop without writing anything.") var dryRun = false
     @Flag(help: ArgumentHelp(
@@ -57,11 +59,11 @@ struct CompareCommand: ParsableCommand {
         let overrides = ComparisonSettings.Overrides(
             tasks: tasks.map(list), rewards: rewards.map(list), seeds: seeds, steps: steps,
             evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
-            hiddenSizes: try hidden.map(parseSizes), rewardPreset: rewardPreset)
+            hiddenSizes: try hidden.map(parseSizes), rewardPreset: rewardPreset, blasThreads: threads)
         do {
             return try ComparisonSettings.resolve(preset: try preset.map(ComparisonPreset.init(named:)), overrides: overrides)
         } catch let error as ExperimentError {
-            throw ValidationError(error.description)
+            throw ValidationError(OptionError(error).description)
         }
     }
 
@@ -90,35 +92,29 @@ struct CompareCommand: ParsableCommand {
             mural: MuralVersion.string, blasCore: BLASRuntime.coreName, steps: settings.steps,
             evaluationInterval: settings.evaluationInterval, evaluationEpisodes: settings.evaluationEpisodes,
             hiddenSizes: settings.hiddenSizes, rewardPreset: settings.rewardPreset,
-            taskSteps: settings.taskBudgets, rewardTuning: settings.rewardTuning)
+            taskSteps: settings.taskBudgets, rewardTuning: settings.rewardTuning, blasThreads: settings.blasThreads)
         let lock = try RunDirectory.lock(directory)
         defer { withExtendedLifetime(lock) {} }
         let recorded = force ? record : record.growing(ComparisonRecord.existing(in: directory))
-        _ = try RunDirectory.prepare(directory, configuration: canonicalJSON(recorded), mode: force ? .force : .resume)
+        _ = try OptionError.translating {
+            try RunDirectory.prepare(directory, configuration: canonicalJSON(recorded), mode: force ? .force : .resume)
+        }
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
         // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps.
-        let cellTraining = directory.appendingPathComponent(ComparisonSettings.cellTrainingFileName)
         try RunDirectory(directory).write(settings.cellTrainingFile(), to: ComparisonSettings.cellTrainingFileName)
+        let grid = ComparisonGrid(settings: settings, directory: directory)
         if plan {
-            // Paths relative to OUT, so that the cells run wherever OUT is mounted or copied.
-            let relative = ComparisonGrid(cells: settings.cells, directory: directory) { cell in
-                ["--config", ComparisonSettings.cellTrainingFileName, "--steps", String(settings.steps(for: cell.task))]
-            }
-            let written = ComparisonPlan(grid: relative, mural: MuralVersion.string, threads: 1, steps: { settings.steps(for: $0.task) },
-                                         cost: cost) { relative.arguments($0, runDirectory: $0.relativePath) }
+            let written = ComparisonPlan(grid: grid, mural: MuralVersion.string, threads: settings.blasThreads ?? 1, cost: cost)
             try written.write(into: directory)
             print("plan: \(directory.appendingPathComponent(ComparisonPlan.fileName).path) (\(written.cells.count) cells; "
                   + "run them with `python -m mural.sweep`, see docs/sweeps.md, and aggregate with `mural report \(output)`)")
             return
         }
-        let grid = ComparisonGrid(cells: settings.cells, directory: directory) { cell in
-            ["--config", cellTraining.path, "--steps", String(settings.steps(for: cell.task))]
-        }
         let executable = try currentExecutable()
         let results: [CellResult], pictures: [ReportPictures.Result]
         do {
-            results = try grid.run(executable: executable, jobs: jobs, steps: { settings.steps(for: $0.task) }, progress: say)
+            results = try grid.run(executable: executable, jobs: jobs, progress: say)
             pictures = try ReportPictures(grid: grid, registry: registry).run(executable: executable, jobs: jobs, progress: say)
         } catch let interruption as Interruption {
             throw interruption.exit(advice: "the same command continues the comparison, and stopped cells resume from their checkpoints")

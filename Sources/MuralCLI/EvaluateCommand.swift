@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import TaskSuite
 
@@ -28,8 +29,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the episode and policy seeds (default 0).", transform: parseSeed)
     var seed: UInt64 = 0
 
-    @Option(help: "Reward summed into the return: sparse or dense.")
-    var reward: RewardKind = .sparse
+    @Option(help: "Reward summed into the return: sparse (1 on success, else 0) or dense (the oracle distance reward).")
+    var reward: RewardKind = .successIndicator
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
@@ -67,7 +68,7 @@ extension EvaluateCommand {
     /// The task and policy to evaluate: as given, or from a run directory's configuration.
     private func resolved() throws -> (String, PolicyChoice) {
         guard let runDirectory else { return (task!, policy) }
-        return (try ResolvedRun.read(from: runDirectory).training.task, .run(directory: runDirectory))
+        return (try RunDirectory(URL(fileURLWithPath: runDirectory)).configuration().training.task, .run(directory: runDirectory))
     }
 }
 

@@ -1,5 +1,6 @@
 import Agents
 import ArgumentParser
+import Experiments
 import Foundation
 import TaskSuite
 
@@ -30,11 +31,10 @@ enum PolicyChoice: ExpressibleByArgument, CustomStringConvertible {
             var policy = Policy(kind, seed: seed)
             return { environment, _ in policy.action(for: environment) }
         case .run(let directory):
-            let path = URL(fileURLWithPath: directory).appendingPathComponent("policy.bin").path
-            guard FileManager.default.fileExists(atPath: path) else {
+            let agent: SACAgent
+            do { agent = try RunDirectory(URL(fileURLWithPath: directory)).finalPolicy() } catch ExperimentError.missingFile(let path) {
                 throw ValidationError("'\(directory)' is neither expert, random, nor a finished run directory (no \(path))")
             }
-            let agent = try SACAgent.load(from: path)
             return { _, observation in
                 agent.act(observation: observation.map(Float.init), deterministic: true).map(Double.init)
             }

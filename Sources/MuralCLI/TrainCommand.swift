@@ -1,8 +1,6 @@
-import Agents
 import ArgumentParser
 import Experiments
 import Foundation
-import NeuralNet
 import TaskSuite
 
 struct TrainCommand: ParsableCommand {
@@ -26,7 +24,7 @@ struct TrainCommand: ParsableCommand {
     var config: String?
     @Option(help: "Task id (see `mural tasks`); required unless the --config file gives it.") var task: String?
     @Option(help: "Reward: \(TrainCommand.rewardNames.joined(separator: ", ")); required unless the --config file gives it.")
-    var reward: String?
+    var reward: RewardChoice?
     @Option(help: "Environment steps; required unless the --config file gives them.") var steps: Int?
     @Option(parsing: .unconditional, help: "Seed of every random choice in the run (default 0).", transform: parseSeed)
     var seed: UInt64?
@@ -37,6 +35,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Hidden widths of the SAC networks, comma-separated (default 256,256).") var hidden: String?
     @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 128, the default) or paper.") var rewardPreset: RewardPreset?
     @Option(help: "Success examples for learned rewards (default 200).") var examples: Int?
+    @Option(help: "OpenBLAS threads (default 1): a few speed up paper-size meta-NML; a resume must use the same count.")
+    var threads: Int?
     @Flag(help: "Delete an existing run in RUN_DIR and start again.") var force = false
     @Flag(help: "Continue the unfinished run in RUN_DIR (it must have the same configuration).") var resume = false
 
@@ -52,7 +52,7 @@ struct TrainCommand: ParsableCommand {
     /// Defaults, then the --config file, then the options given on the command line.
     func resolvedConfiguration() throws -> TrainingConfiguration {
         let file = try config.map(TrainingConfigurationFile.init(path:))
-        var configuration = TrainingConfiguration(task: "", reward: "", steps: 0, seed: 0)
+        var configuration = TrainingConfiguration(task: "", reward: .dense, steps: 0, seed: 0)
         file?.apply(to: &configuration)
         for (option, key, given) in [("--task", "task", task != nil), ("--reward", "reward", reward != nil), ("--steps", "steps", steps != nil)]
         where !given && file?.keys.contains(key) != true {
@@ -68,6 +68,7 @@ struct TrainCommand: ParsableCommand {
         if let hidden { configuration.sac.hiddenSizes = try parseSizes(hidden) }
         if let rewardPreset { configuration.rewardPreset = rewardPreset }
         if let examples { configuration.successExamples = examples }
+        if let threads { configuration.blasThreads = threads == 1 ? nil : threads }  // one: the default, left out of config.json
         try configuration.validate()
         return configuration
     }
@@ -76,93 +77,30 @@ struct TrainCommand: ParsableCommand {
         // SIGTERM, SIGINT and SIGHUP stop the loop at the next step, after a checkpoint.
         StopRequest.catchSignals()
         let configuration = try resolvedConfiguration()
-        let (task, reward, steps, seed) = (configuration.task, configuration.reward, configuration.steps, configuration.seed)
-        let choice = try RewardChoice(parsing: reward)
-        // The environments' own reward only feeds the reported returns; learning uses `choice`.
-        let kind: RewardKind = choice == .dense ? .dense : .sparse
-        let registry = try TaskRegistry.located()
-        let environment = try registry.makeEnvironment(task, reward: kind)
-        let evaluationEnvironment = try registry.makeEnvironment(task, reward: kind)
-
-        let resolved = ResolvedRun(mural: MuralVersion.string, taskVersion: environment.taskID, blasCore: BLASRuntime.coreName,
-                                   training: configuration)
-        // Held until the process ends: no other process may write this run meanwhile.
-        let lock = try RunDirectory.lock(URL(fileURLWithPath: output))
-        defer { withExtendedLifetime(lock) {} }
-        let (directory, existing) = try RunDirectory.prepare(URL(fileURLWithPath: output), configuration: canonicalJSON(resolved),
-                                                             mode: force ? .force : resume ? .resume : .fresh)
-        if existing && directory.isComplete {
+        let opened = try OptionError.translating {
+            try RunDirectory.Training.open(URL(fileURLWithPath: output), training: configuration,
+                                           mode: force ? .force : resume ? .resume : .fresh,
+                                           registry: TaskRegistry.located(), mural: MuralVersion.string)
+        }
+        guard let training = opened else {
             print("\(output) already holds this finished run; nothing to do (pass --force to run it again)")
             return
         }
-        let checkpoint = directory.file(RunDirectory.checkpointFile).path
-        directory.removeAbandonedTemporaries(of: RunDirectory.checkpointFile)
-        let rewards = { (agent: SACAgent) in
-            try choice.makeSource(environment: environment, agent: agent, preset: configuration.rewardPreset,
-                                  tuning: configuration.rewardTuning ?? RewardTuning(), exampleCount: configuration.successExamples,
-                                  seed: SeedStream.rewardModel.seed(seed))
+        if let step = training.resumedStep {
+            FileHandle.standardError.write(Data("resuming \(output) from its checkpoint at step \(step)\n".utf8))
         }
-        let loop: TrainingLoop
-        if existing && FileManager.default.fileExists(atPath: checkpoint) {
-            loop = try TrainingLoop(resumingFrom: checkpoint, configuration: configuration, environment: environment,
-                                    evaluationEnvironment: evaluationEnvironment, rewards: rewards)
-            FileHandle.standardError.write(Data("resuming \(output) from its checkpoint at step \(loop.step)\n".utf8))
-        } else {
-            loop = try TrainingLoop(configuration: configuration, environment: environment,
-                                    evaluationEnvironment: evaluationEnvironment, rewards: rewards)
-        }
-        // Rows an interrupted process wrote after its last checkpoint are dropped; the loop makes them again.
-        let log = MetricsLog(directory: directory, records: loop.records)
-        try log.write()
-        let progress = ProgressLine(startStep: loop.step)
+        let progress = ProgressLine(startStep: training.loop.step)
+        let last: TrainingRecord
         do {
-            try loop.run(checkpointPath: checkpoint) { record in
-                try log.append(record)
-                progress.show(record, of: steps)
-            }
+            last = try training.run { progress.show($0, of: configuration.steps) }
         } catch let interruption as Interruption {
             progress.finish()
             throw interruption.exit(advice: "the same command with --resume continues it")
         }
         progress.finish()
-        try loop.agent.save(to: directory.file("policy.bin").path)
-        if let learned = loop.rewards as? LearnedReward {
-            try learned.model.save(to: directory.file("reward-model.bin").path)
-            try directory.write(visitedFeatures(loop.replay), to: "visited.npy")
-        }
-        try directory.write(canonicalJSON(log.records.last!), to: RunDirectory.completionFile)
-        // A complete run is never resumed, and its checkpoint holds the whole replay buffer.
-        try? FileManager.default.removeItem(atPath: checkpoint)
-        let last = log.records.last!
-        print("\(task) \(reward) seed \(seed): success \(Int((last.successAny * 100).rounded())) % (any step), "
-              + "\(Int((last.successFinal * 100).rounded())) % (final step) after \(steps) steps, \(output)")
-    }
-}
-
-/// Classifier features of up to 20 000 replay states, evenly spaced through the buffer, as a
-/// float32 `.npy` matrix (for reward maps).
-func visitedFeatures(_ replay: ReplayBuffer) -> Data {
-    let stride = max(1, (replay.count + 19_999) / 20_000)
-    let rows = Swift.stride(from: 0, to: replay.count, by: stride).map { replay.features(at: $0).map(Double.init) }
-    return NPY.float32Matrix(rows, columns: replay.featureSize)
-}
-
-/// The configuration file of a run: what ran, with which version of Mural and of the task.
-struct ResolvedRun: Codable {
-    var mural: String
-    var taskVersion: String
-    /// The OpenBLAS kernel: another kernel rounds differently, so a run resumed under it
-    /// would not continue bit for bit, and is refused as a different configuration.
-    var blasCore: String
-    var training: TrainingConfiguration
-
-    /// Reads a run directory's configuration.
-    static func read(from directory: String) throws -> ResolvedRun {
-        let url = RunDirectory(URL(fileURLWithPath: directory)).file(RunDirectory.configurationFile)
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExperimentError.missingFile(path: url.path) }
-        do { return try JSONDecoder().decode(ResolvedRun.self, from: data) } catch {
-            throw ExperimentError.invalidFile(path: url.path, reason: "not a Mural run configuration (\(error))")
-        }
+        print("\(configuration.task) \(configuration.reward.rawValue) seed \(configuration.seed): success "
+              + "\(Int((last.successAny * 100).rounded())) % (any step), \(Int((last.successFinal * 100).rounded())) % (final step) "
+              + "after \(configuration.steps) steps, \(output)")
     }
 }
 
@@ -196,3 +134,4 @@ final class ProgressLine {
     func finish() { line.finish() }
 }
 extension RewardPreset: ExpressibleByArgument {}
+extension RewardChoice: ExpressibleByArgument {}

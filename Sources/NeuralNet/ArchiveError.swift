@@ -34,8 +34,7 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
             return "not a \(expected) file (magic bytes \(found))"
         case let .unsupportedVersion(found, supported) where found < supported:
             return "format version \(found) was written by an older Mural and is not read (this build reads version "
-                + "\(supported), which carries a checksum); make the file again (a run: delete its checkpoint.bin to "
-                + "restart it, or train it again with --force)"
+                + "\(supported)); make the file again (a run: delete its checkpoint.bin, and it restarts from its first step)"
         case let .unsupportedVersion(found, supported):
             return "format version \(found) is not supported (this build reads version \(supported))"
         case let .truncated(reading, needed, available):

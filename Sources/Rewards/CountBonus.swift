@@ -8,7 +8,7 @@ import NeuralNet
 /// (`binsPerDimension` equal bins per dimension over `[lowerBounds, upperBounds]`, values outside clamped
 /// to the edge bins, as `np.digitize` does for the maze's 51×51 grid). A cell never visited counts as 1.
 public final class CountBonusRewardModel: RewardModel {
-    public static let kind = "count"
+    public static let kind = RewardModelKind.count
 
     public struct Configuration: Codable, Sendable, Equatable {
         public var lowerBounds: [Float]
@@ -35,20 +35,19 @@ public final class CountBonusRewardModel: RewardModel {
     public private(set) var counts: [[Int]: Int] = [:]
     public private(set) var statesObserved = 0
     public var timing: RewardTiming { .storedAtCollection }
-    public var updateInterval: Int { configuration.sparse.updateInterval }
     private let sparse: SparseRewardModel
 
     public init(configuration: Configuration) throws {
         let d = configuration.lowerBounds.count
         guard d > 0, configuration.upperBounds.count == d else {
             throw RewardError.invalidConfiguration(
-                model: Self.kind, detail: "need one lower and one upper bound per feature, got \(d) and \(configuration.upperBounds.count)")
+                model: Self.kind.rawValue, detail: "need one lower and one upper bound per feature, got \(d) and \(configuration.upperBounds.count)")
         }
         guard zip(configuration.lowerBounds, configuration.upperBounds).allSatisfy({ $0 < $1 }) else {
-            throw RewardError.invalidConfiguration(model: Self.kind, detail: "every lower bound must be below its upper bound")
+            throw RewardError.invalidConfiguration(model: Self.kind.rawValue, detail: "every lower bound must be below its upper bound")
         }
         guard configuration.binsPerDimension > 0 else {
-            throw RewardError.invalidConfiguration(model: Self.kind, detail: "bins per dimension must be positive")
+            throw RewardError.invalidConfiguration(model: Self.kind.rawValue, detail: "bins per dimension must be positive")
         }
         self.configuration = configuration
         sparse = try SparseRewardModel(featureDimension: d, configuration: configuration.sparse)
@@ -87,18 +86,15 @@ public final class CountBonusRewardModel: RewardModel {
         return RewardUpdateSummary(optimizerSteps: 0, meanLoss: nil)
     }
 
-    public func save(to path: String) throws {
-        var writer = RewardCheckpoint.writer(kind: Self.kind)
+    public func writeFields(to writer: inout ArchiveWriter) throws {
         try RewardCheckpoint.appendJSON(configuration, to: &writer)
         writer.append(integers: [updatesCompleted, statesObserved, counts.count])
         for (cell, n) in counts.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             writer.append(integers: cell + [n])
         }
-        try writer.write(to: path)
     }
 
-    public static func load(from path: String) throws -> CountBonusRewardModel {
-        var reader = try RewardCheckpoint.open(path, expecting: kind)
+    static func readFields(from reader: inout ArchiveReader) throws -> CountBonusRewardModel {
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "count configuration", from: &reader)
         let model: CountBonusRewardModel
         do { model = try CountBonusRewardModel(configuration: configuration) } catch {
@@ -116,7 +112,6 @@ public final class CountBonusRewardModel: RewardModel {
             }
             model.counts[Array(entry.dropLast())] = entry.last!
         }
-        try reader.finish()
         model.updatesCompleted = header[0]
         model.statesObserved = header[1]
         return model

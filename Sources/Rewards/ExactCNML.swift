@@ -185,7 +185,7 @@ public final class ExactCNML<Scalar: NetworkScalar> {
 /// update; every query then costs two fits to convergence. Far too slow for RL at paper scale (this is
 /// what meta-NML speeds up); it exists as the accuracy and speed reference.
 public final class ExactCNMLRewardModel: RewardModel {
-    public static let kind = "cnml"
+    public static let kind = RewardModelKind.cnml
 
     public struct Configuration: Codable, Sendable, Equatable {
         public var hiddenSize: Int
@@ -193,7 +193,8 @@ public final class ExactCNMLRewardModel: RewardModel {
         public var positives = 1024
         public var fit = ExactCNML<Float>.Settings()
         public var weighting: ExactCNML<Float>.QueryWeighting?
-        public var updateInterval = 1000
+        /// Unread: models update when the training loop's epochs end. Kept so that checkpoints keep their bytes.
+        private var updateInterval = 1000
         public init(hiddenSize: Int, negatives: Int = 1024, positives: Int = 1024,
                     fit: ExactCNML<Float>.Settings = .init(), weighting: ExactCNML<Float>.QueryWeighting? = nil) {
             self.hiddenSize = hiddenSize
@@ -215,12 +216,11 @@ public final class ExactCNMLRewardModel: RewardModel {
     /// The fit reports of the last `rewards` call, two per query.
     public private(set) var lastFits: [ExactCNML<Float>.FitReport] = []
     public var timing: RewardTiming { .storedAtCollection }
-    public var updateInterval: Int { configuration.updateInterval }
     private var engine: ExactCNML<Float>?
 
     public init(featureDimension: Int, configuration: Configuration, seed: UInt64) throws {
         guard featureDimension > 0, configuration.hiddenSize > 0, configuration.negatives >= 0, configuration.positives > 0 else {
-            throw RewardError.invalidConfiguration(model: Self.kind, detail: "dimension, width and positives must be positive")
+            throw RewardError.invalidConfiguration(model: Self.kind.rawValue, detail: "dimension, width and positives must be positive")
         }
         self.featureDimension = featureDimension
         self.configuration = configuration
@@ -263,8 +263,7 @@ public final class ExactCNMLRewardModel: RewardModel {
         }
     }
 
-    public func save(to path: String) throws {
-        var writer = RewardCheckpoint.writer(kind: Self.kind)
+    public func writeFields(to writer: inout ArchiveWriter) throws {
         try RewardCheckpoint.appendJSON(configuration, to: &writer)
         writer.append(integers: [featureDimension, updatesCompleted])
         writer.append(scalars: parameters)
@@ -274,12 +273,10 @@ public final class ExactCNMLRewardModel: RewardModel {
             writer.append(scalars: dataset.inputs)
             writer.append(scalars: dataset.labels)
         }
-        try writer.write(to: path)
     }
 
     /// Restores the model; θ_MLE is refitted from the stored parameters, which are already converged.
-    public static func load(from path: String) throws -> ExactCNMLRewardModel {
-        var reader = try RewardCheckpoint.open(path, expecting: kind)
+    static func readFields(from reader: inout ArchiveReader) throws -> ExactCNMLRewardModel {
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "CNML configuration", from: &reader)
         let header = try reader.readIntegers("CNML header")
         guard header.count == 2, header[0] > 0, header[1] >= 0 else {
@@ -300,7 +297,6 @@ public final class ExactCNMLRewardModel: RewardModel {
             }
             points = WeightedPoints(inputs: inputs, labels: labels, dimension: header[0])
         }
-        try reader.finish()
         model.updatesCompleted = header[1]
         if let points { model.rebuild(points) }
         return model

@@ -9,7 +9,7 @@ import Randomness
 /// the normalised NML probability r(x) = p₁/(p₀ + p₁) after adapting to each label (see
 /// `MetaNMLAdapter`). Rewards are stored at collection time and never relabelled.
 public final class MetaNMLRewardModel: RewardModel {
-    public static let kind = "metanml"
+    public static let kind = RewardModelKind.metanml
 
     public struct Configuration: Codable, Sendable, Equatable {
         /// H, the width of both hidden layers.
@@ -45,7 +45,8 @@ public final class MetaNMLRewardModel: RewardModel {
         /// Query-time finetuning set F.
         public var finetuningNegatives = 1024
         public var finetuningPositives = 1024
-        public var updateInterval = 1000
+        /// Unread: models update when the training loop's epochs end. Kept so that checkpoints keep their bytes.
+        private var updateInterval = 1000
 
         public enum HessianVectorMethod: String, Codable, Sendable, CaseIterable {
             /// Pearlmutter's R-operator: exact, about two gradient passes on the support set.
@@ -92,7 +93,7 @@ public final class MetaNMLRewardModel: RewardModel {
 
         func validate() throws {
             func require(_ condition: Bool, _ detail: String) throws {
-                if !condition { throw RewardError.invalidConfiguration(model: MetaNMLRewardModel.kind, detail: detail) }
+                if !condition { throw RewardError.invalidConfiguration(model: MetaNMLRewardModel.kind.rawValue, detail: detail) }
             }
             try require(hiddenSize > 0, "hidden size must be positive")
             try require(distanceThreshold > 0, "distance threshold τ must be positive")
@@ -118,7 +119,6 @@ public final class MetaNMLRewardModel: RewardModel {
     /// The query-time finetuning set F (features, labels), drawn at the end of each update.
     public private(set) var finetuning: WeightedPoints<Float>?
     public var timing: RewardTiming { .storedAtCollection }
-    public var updateInterval: Int { configuration.updateInterval }
 
     private var adapterCache: MetaNMLAdapter<Float>?
     private lazy var learner = MetaLearner<Float>(
@@ -127,7 +127,7 @@ public final class MetaNMLRewardModel: RewardModel {
 
     public init(featureDimension: Int, configuration: Configuration, seed: UInt64) throws {
         guard featureDimension > 0 else {
-            throw RewardError.invalidConfiguration(model: Self.kind, detail: "feature dimension must be positive")
+            throw RewardError.invalidConfiguration(model: Self.kind.rawValue, detail: "feature dimension must be positive")
         }
         try configuration.validate()
         self.featureDimension = featureDimension
@@ -173,7 +173,7 @@ public final class MetaNMLRewardModel: RewardModel {
         let m = finetuning?.count ?? 0
         for row in plan {
             guard row.count == (finetuning == nil ? 0 : configuration.pointsPerTask - 1), row.allSatisfy({ (0..<m).contains($0) }) else {
-                throw RewardError.invalidConfiguration(model: Self.kind, detail: "adaptation plan row does not index the finetuning set")
+                throw RewardError.invalidConfiguration(model: Self.kind.rawValue, detail: "adaptation plan row does not index the finetuning set")
             }
         }
         switch path {
@@ -205,7 +205,7 @@ public final class MetaNMLRewardModel: RewardModel {
     public func setFinetuningSet(negatives: FeatureMatrix, positives: FeatureMatrix) throws {
         try checkDimension(negatives, what: "finetuning negatives")
         try checkDimension(positives, what: "finetuning positives")
-        guard positives.rows > 0 else { throw RewardError.emptyPositives(model: Self.kind) }
+        guard positives.rows > 0 else { throw RewardError.emptyPositives(model: Self.kind.rawValue) }
         guard negatives.rows + positives.rows >= configuration.pointsPerTask - 1 else {
             throw RewardError.countMismatch(what: "finetuning set size (at least the support size)",
                                             expected: configuration.pointsPerTask - 1, found: negatives.rows + positives.rows)
@@ -315,8 +315,7 @@ public final class MetaNMLRewardModel: RewardModel {
 
     // MARK: Checkpoints
 
-    public func save(to path: String) throws {
-        var writer = RewardCheckpoint.writer(kind: Self.kind)
+    public func writeFields(to writer: inout ArchiveWriter) throws {
         try RewardCheckpoint.appendJSON(configuration, to: &writer)
         writer.append(integers: [featureDimension, updatesCompleted, metaStepsCompleted])
         writer.append(scalars: parameters)
@@ -327,11 +326,9 @@ public final class MetaNMLRewardModel: RewardModel {
             writer.append(scalars: finetuning.inputs)
             writer.append(scalars: finetuning.labels)
         }
-        try writer.write(to: path)
     }
 
-    public static func load(from path: String) throws -> MetaNMLRewardModel {
-        var reader = try RewardCheckpoint.open(path, expecting: kind)
+    static func readFields(from reader: inout ArchiveReader) throws -> MetaNMLRewardModel {
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "meta-NML configuration", from: &reader)
         let header = try RewardCheckpoint.readHeader("meta-NML", from: &reader)
         try reader.requireRoom(forNetworks: [[header.featureDimension, configuration.hiddenSize, configuration.hiddenSize, 2]], "meta-NML network")
@@ -349,7 +346,6 @@ public final class MetaNMLRewardModel: RewardModel {
             }
             model.finetuning = WeightedPoints(inputs: inputs, labels: labels, dimension: header.featureDimension)
         }
-        try reader.finish()
         model.updatesCompleted = header.first
         model.metaStepsCompleted = header.second
         return model

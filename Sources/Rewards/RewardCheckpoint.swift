@@ -1,47 +1,42 @@
 import Foundation
 import NeuralNet
 
-/// Reward-model checkpoints: the archive header `MURALRWD`, a format version, the model's kind, then the
-/// model's own fields (configuration, parameters, Adam state, generator, counts), then a CRC-32 checked
-/// on opening. `ArchiveWriter` writes them atomically (temporary file, fsync, rename).
+/// The reward models, as their checkpoints name them.
+public enum RewardModelKind: String, Sendable, Codable, CaseIterable {
+    case sparse
+    case count
+    case vice
+    case metanml
+    case cnml
+}
+
+/// Reward-model checkpoints: the archive header `MURALRWD`, a format version, then what
+/// `RewardModel.write(to:)` appends: the model's kind and its own fields (configuration,
+/// parameters, Adam state, generator, counts). A CRC-32 seals the file and is checked on opening.
+/// `ArchiveWriter` writes them atomically (temporary file, fsync, rename). Run checkpoints embed
+/// the same fields in their own archive (`RewardCheckpoint.read(from:)` reads them there).
 public enum RewardCheckpoint {
     public static let magic = "MURALRWD"
     /// 2: sealed with a CRC-32 (version 1 had none and is refused).
     public static let formatVersion: UInt32 = 2
 
-    static func writer(kind: String) -> ArchiveWriter {
-        var writer = ArchiveWriter(magic: magic, version: formatVersion)
-        writer.append(string: kind)
-        return writer
-    }
-
-    /// Opens a checkpoint and returns the reader positioned after the kind, with the kind.
-    static func open(_ path: String) throws -> (kind: String, reader: ArchiveReader) {
-        var reader = try ArchiveReader(contentsOf: path, magic: magic, version: formatVersion)
-        let kind = try reader.readString("reward model kind")
-        return (kind, reader)
-    }
-
-    static func open(_ path: String, expecting kind: String) throws -> ArchiveReader {
-        let (found, reader) = try open(path)
-        guard found == kind else { throw RewardError.checkpointKindMismatch(expected: kind, found: found) }
-        return reader
-    }
-
-    /// Loads any reward model from its checkpoint; an `ArchiveError` names the file.
+    /// Loads any reward model from its checkpoint file; an `ArchiveError` names the file.
     public static func load(from path: String) throws -> any RewardModel {
-        do {
-            let (kind, _) = try open(path)
-            switch kind {
-            case SparseRewardModel.kind: return try SparseRewardModel.load(from: path)
-            case CountBonusRewardModel.kind: return try CountBonusRewardModel.load(from: path)
-            case VICERewardModel.kind: return try VICERewardModel.load(from: path)
-            case MetaNMLRewardModel.kind: return try MetaNMLRewardModel.load(from: path)
-            case ExactCNMLRewardModel.kind: return try ExactCNMLRewardModel.load(from: path)
-            default: throw ArchiveError.invalidValue(what: "reward model kind", detail: "'\(kind)' is not a known model")
-            }
-        } catch let error as ArchiveError {
-            throw error.naming(path)
+        try ArchiveReader.read(path, magic: magic, version: formatVersion) { try read(from: &$0) }
+    }
+
+    /// Reads a model that `RewardModel.write(to:)` appended to an archive.
+    public static func read(from reader: inout ArchiveReader) throws -> any RewardModel {
+        let name = try reader.readString("reward model kind")
+        guard let kind = RewardModelKind(rawValue: name) else {
+            throw ArchiveError.invalidValue(what: "reward model kind", detail: "'\(name)' is not a known model")
+        }
+        switch kind {
+        case .sparse: return try SparseRewardModel.readFields(from: &reader)
+        case .count: return try CountBonusRewardModel.readFields(from: &reader)
+        case .vice: return try VICERewardModel.readFields(from: &reader)
+        case .metanml: return try MetaNMLRewardModel.readFields(from: &reader)
+        case .cnml: return try ExactCNMLRewardModel.readFields(from: &reader)
         }
     }
 

@@ -110,15 +110,13 @@ public struct RewardUpdateSummary: Sendable, Equatable {
 /// A reward model learned from success examples: it maps a batch of classifier features to rewards.
 ///
 /// The training loop calls `observe` for every collected state, `rewards` either at collection time or
-/// for every SAC batch (see `timing`), and `update` every `updateInterval` environment steps.
+/// for every SAC batch (see `timing`), and `update` at the end of every epoch.
 public protocol RewardModel: AnyObject {
-    /// The model's name in configurations and checkpoints ("sparse", "count", "vice", "metanml", "cnml").
-    static var kind: String { get }
+    /// The model's name in configurations and checkpoints.
+    static var kind: RewardModelKind { get }
     /// Width of the classifier features it accepts.
     var featureDimension: Int { get }
     var timing: RewardTiming { get }
-    /// Environment steps between updates (an RL epoch; 1000 by default).
-    var updateInterval: Int { get }
     /// Updates completed so far.
     var updatesCompleted: Int { get }
 
@@ -130,11 +128,34 @@ public protocol RewardModel: AnyObject {
     /// Learns from positives and replay negatives at the end of RL epoch `epoch` (0-based).
     @discardableResult
     func update(epoch: Int, data: RewardTrainingData) throws -> RewardUpdateSummary
-    /// Writes a checkpoint atomically (parameters, optimiser, generator, counts).
-    func save(to path: String) throws
+    /// Appends everything the model's state holds (configuration, parameters, optimiser, generator,
+    /// counts) after its kind; `write(to:)` adds the kind, and `RewardCheckpoint.read(from:)` reads both.
+    func writeFields(to writer: inout ArchiveWriter) throws
 }
 
 extension RewardModel {
+    /// Appends the model, its kind first, to an archive: a reward-model checkpoint, or a run's.
+    public func write(to writer: inout ArchiveWriter) throws {
+        writer.append(string: Self.kind.rawValue)
+        try writeFields(to: &writer)
+    }
+
+    /// Writes a reward-model checkpoint (see `RewardCheckpoint`) atomically.
+    public func save(to path: String) throws {
+        var writer = ArchiveWriter(magic: RewardCheckpoint.magic, version: RewardCheckpoint.formatVersion)
+        try write(to: &writer)
+        try writer.write(to: path)
+    }
+
+    /// Loads a checkpoint of this kind of model; another kind fails with `RewardError.checkpointKindMismatch`.
+    public static func load(from path: String) throws -> Self {
+        let model = try RewardCheckpoint.load(from: path)
+        guard let loaded = model as? Self else {
+            throw RewardError.checkpointKindMismatch(expected: kind.rawValue, found: type(of: model).kind.rawValue)
+        }
+        return loaded
+    }
+
     public func observe(features: FeatureMatrix) throws {
         try checkDimension(features, what: "observed features")
     }
@@ -148,7 +169,7 @@ extension RewardModel {
 
     /// Checks the positives of an update: present, non-empty, and of the right width.
     func checkPositives(_ data: RewardTrainingData) throws {
-        guard data.positives.rows > 0 else { throw RewardError.emptyPositives(model: Self.kind) }
+        guard data.positives.rows > 0 else { throw RewardError.emptyPositives(model: Self.kind.rawValue) }
         try checkDimension(data.positives, what: "positives")
     }
 
@@ -163,7 +184,7 @@ extension RewardModel {
         try checkDimension(sample.features, what: "replay negatives")
         if needObservations {
             guard let observations = sample.observations else {
-                throw RewardError.missingInput(model: Self.kind, what: "observations of the replay negatives")
+                throw RewardError.missingInput(model: Self.kind.rawValue, what: "observations of the replay negatives")
             }
             guard observations.rows == count else {
                 throw RewardError.countMismatch(what: "negative observations", expected: count, found: observations.rows)

@@ -5,16 +5,16 @@ import NeuralNet
 /// MURAL's mazes use −1 away from the goal and 0 at it (`reward_type='sparse'`, mural-reference.md §3);
 /// with time-truncated, bootstrapped episodes a constant shift does not change the optimal policy.
 public final class SparseRewardModel: RewardModel {
-    public static let kind = "sparse"
+    public static let kind = RewardModelKind.sparse
 
     public struct Configuration: Codable, Sendable, Equatable {
         public var successReward: Float = 0
         public var failureReward: Float = -1
-        public var updateInterval: Int = 1000
-        public init(successReward: Float = 0, failureReward: Float = -1, updateInterval: Int = 1000) {
+        /// Unread: models update when the training loop's epochs end. Kept so that checkpoints keep their bytes.
+        private var updateInterval = 1000
+        public init(successReward: Float = 0, failureReward: Float = -1) {
             self.successReward = successReward
             self.failureReward = failureReward
-            self.updateInterval = updateInterval
         }
     }
 
@@ -22,11 +22,10 @@ public final class SparseRewardModel: RewardModel {
     public let configuration: Configuration
     public private(set) var updatesCompleted = 0
     public var timing: RewardTiming { .storedAtCollection }
-    public var updateInterval: Int { configuration.updateInterval }
 
     public init(featureDimension: Int, configuration: Configuration = .init()) throws {
         guard featureDimension > 0 else {
-            throw RewardError.invalidConfiguration(model: Self.kind, detail: "feature dimension must be positive")
+            throw RewardError.invalidConfiguration(model: Self.kind.rawValue, detail: "feature dimension must be positive")
         }
         self.featureDimension = featureDimension
         self.configuration = configuration
@@ -34,7 +33,7 @@ public final class SparseRewardModel: RewardModel {
 
     public func rewards(features: FeatureMatrix, successes: [Bool]?) throws -> [Float] {
         try checkDimension(features, what: "queried features")
-        let flags = try Self.requireSuccesses(successes, rows: features.rows, model: Self.kind)
+        let flags = try Self.requireSuccesses(successes, rows: features.rows, model: Self.kind.rawValue)
         return flags.map { $0 ? configuration.successReward : configuration.failureReward }
     }
 
@@ -54,21 +53,17 @@ public final class SparseRewardModel: RewardModel {
         return successes
     }
 
-    public func save(to path: String) throws {
-        var writer = RewardCheckpoint.writer(kind: Self.kind)
+    public func writeFields(to writer: inout ArchiveWriter) throws {
         try RewardCheckpoint.appendJSON(configuration, to: &writer)
         writer.append(integers: [featureDimension, updatesCompleted])
-        try writer.write(to: path)
     }
 
-    public static func load(from path: String) throws -> SparseRewardModel {
-        var reader = try RewardCheckpoint.open(path, expecting: kind)
+    static func readFields(from reader: inout ArchiveReader) throws -> SparseRewardModel {
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "sparse configuration", from: &reader)
         let sizes = try reader.readIntegers("sparse sizes")
         guard sizes.count == 2, sizes[0] > 0, sizes[1] >= 0 else {
             throw ArchiveError.invalidValue(what: "sparse sizes", detail: "\(sizes)")
         }
-        try reader.finish()
         let model = try SparseRewardModel(featureDimension: sizes[0], configuration: configuration)
         model.updatesCompleted = sizes[1]
         return model

@@ -15,9 +15,9 @@ import Randomness
 /// both are fixed here), L2 weight decay λΣ‖W‖² on the weight matrices (the reference's is likely inert,
 /// §6.15, so the default is 0), and a plain sigmoid-BCE loss on f(s) without the policy term.
 public final class VICERewardModel: RewardModel {
-    public static let kind = "vice"
+    public static let kind = RewardModelKind.vice
 
-    public enum LossKind: String, Codable, Sendable {
+    public enum LossKind: String, Codable, Sendable, CaseIterable {
         /// Softmax CE over [log π(a′|s), f(s)].
         case discriminator
         /// Sigmoid BCE on f(s) alone.
@@ -37,7 +37,8 @@ public final class VICERewardModel: RewardModel {
         /// λ in λ·Σ‖W_l‖² (Keras `l2` form, weights only).
         public var weightDecay: Float = 0
         public var loss: LossKind = .discriminator
-        public var updateInterval = 1000
+        /// Unread: models update when the training loop's epochs end. Kept so that checkpoints keep their bytes.
+        private var updateInterval = 1000
 
         public init() {}
 
@@ -58,7 +59,7 @@ public final class VICERewardModel: RewardModel {
 
         func validate() throws {
             func require(_ condition: Bool, _ detail: String) throws {
-                if !condition { throw RewardError.invalidConfiguration(model: VICERewardModel.kind, detail: detail) }
+                if !condition { throw RewardError.invalidConfiguration(model: VICERewardModel.kind.rawValue, detail: detail) }
             }
             try require(hiddenSizes.allSatisfy { $0 > 0 }, "hidden sizes must be positive")
             try require(negativesPerBatch > 0 && positivesPerBatch > 0, "batches need positives and negatives")
@@ -76,12 +77,11 @@ public final class VICERewardModel: RewardModel {
     public private(set) var updatesCompleted = 0
     public private(set) var gradientSteps = 0
     public var timing: RewardTiming { .recomputedPerBatch }
-    public var updateInterval: Int { configuration.updateInterval }
     private let workspace: MLPWorkspace<Float>
 
     public init(featureDimension: Int, configuration: Configuration = .vice, seed: UInt64) throws {
         guard featureDimension > 0 else {
-            throw RewardError.invalidConfiguration(model: Self.kind, detail: "feature dimension must be positive")
+            throw RewardError.invalidConfiguration(model: Self.kind.rawValue, detail: "feature dimension must be positive")
         }
         try configuration.validate()
         self.featureDimension = featureDimension
@@ -109,9 +109,9 @@ public final class VICERewardModel: RewardModel {
         try checkPositives(data)
         let needsPolicy = configuration.loss == .discriminator
         if needsPolicy {
-            guard data.logPolicy != nil else { throw RewardError.missingInput(model: Self.kind, what: "the policy's log π(a′|s) closure") }
+            guard data.logPolicy != nil else { throw RewardError.missingInput(model: Self.kind.rawValue, what: "the policy's log π(a′|s) closure") }
             guard let observations = data.positiveObservations else {
-                throw RewardError.missingInput(model: Self.kind, what: "the positives' full observations")
+                throw RewardError.missingInput(model: Self.kind.rawValue, what: "the positives' full observations")
             }
             guard observations.rows == data.positives.rows else {
                 throw RewardError.countMismatch(what: "positive observations", expected: data.positives.rows, found: observations.rows)
@@ -197,18 +197,15 @@ public final class VICERewardModel: RewardModel {
         return (mix(features), observations.map(mix), mixedLabels)
     }
 
-    public func save(to path: String) throws {
-        var writer = RewardCheckpoint.writer(kind: Self.kind)
+    public func writeFields(to writer: inout ArchiveWriter) throws {
         try RewardCheckpoint.appendJSON(configuration, to: &writer)
         writer.append(integers: [featureDimension, updatesCompleted, gradientSteps])
         writer.append(scalars: parameters)
         optimizer.write(to: &writer)
         generator.write(to: &writer)
-        try writer.write(to: path)
     }
 
-    public static func load(from path: String) throws -> VICERewardModel {
-        var reader = try RewardCheckpoint.open(path, expecting: kind)
+    static func readFields(from reader: inout ArchiveReader) throws -> VICERewardModel {
         let configuration = try RewardCheckpoint.readJSON(Configuration.self, "VICE configuration", from: &reader)
         let header = try RewardCheckpoint.readHeader("VICE", from: &reader)
         try reader.requireRoom(forNetworks: [[header.featureDimension] + configuration.hiddenSizes + [1]], "VICE network")
@@ -218,7 +215,6 @@ public final class VICERewardModel: RewardModel {
         model.parameters = try reader.readScalars("VICE parameters", expectedCount: model.network.parameterCount)
         model.optimizer = try Adam<Float>(from: &reader, what: "VICE Adam moments", parameterCount: model.network.parameterCount)
         model.generator = try RandomGenerator(from: &reader)
-        try reader.finish()
         model.updatesCompleted = header.first
         model.gradientSteps = header.second
         return model

@@ -3,8 +3,10 @@ import Randomness
 
 /// Which reference reward `step` returns.
 public enum RewardKind: String, Sendable, Codable, CaseIterable {
-    /// 1 when the success predicate holds for the new state, else 0.
-    case sparse
+    /// 1 when the success predicate holds for the new state, else 0 (Gymnasium's convention). Its
+    /// name on the command line and in Python is `sparse`. Training's `sparse` reward
+    /// (`Experiments.RewardChoice.sparse`) is a different one: 0 on success, −1 otherwise.
+    case successIndicator = "sparse"
     /// A hand-shaped oracle reward: the negative of a task-specific distance to success
     /// (larger is better). For comparison with learned rewards only.
     case dense

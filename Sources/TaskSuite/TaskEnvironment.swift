@@ -139,7 +139,7 @@ public final class TaskEnvironment: Environment {
 
     public func reward(_ kind: RewardKind, _ observation: [Double]) -> Double {
         switch kind {
-        case .sparse: return scene.isSuccess(observation) ? 1 : 0
+        case .successIndicator: return scene.isSuccess(observation) ? 1 : 0
         case .dense: return scene.denseReward(observation)
         }
     }

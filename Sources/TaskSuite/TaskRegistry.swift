@@ -48,13 +48,13 @@ public struct TaskRegistry: Sendable {
     }
 
     /// A new environment for task `id`.
-    public func makeEnvironment(_ id: String, reward: RewardKind = .sparse,
+    public func makeEnvironment(_ id: String, reward: RewardKind = .successIndicator,
                                 terminatesOnSuccess: Bool = false) throws -> TaskEnvironment {
         try TaskRegistry.makeEnvironment(try definition(id), reward: reward, terminatesOnSuccess: terminatesOnSuccess)
     }
 
     /// A new environment for a definition (for example one parsed from a modified file).
-    public static func makeEnvironment(_ definition: TaskDefinition, reward: RewardKind = .sparse,
+    public static func makeEnvironment(_ definition: TaskDefinition, reward: RewardKind = .successIndicator,
                                        terminatesOnSuccess: Bool = false) throws -> TaskEnvironment {
         let scene: any TaskScene
         switch definition.parameters {

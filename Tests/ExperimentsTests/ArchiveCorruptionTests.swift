@@ -43,7 +43,7 @@ struct ArchiveCorruptionTests {
             try ExactCNMLRewardModel(featureDimension: 2, configuration: .init(hiddenSize: 2), seed: 1),
         ]
         for model in models {
-            try expectEveryFlipRefused(type(of: model).kind) { try model.save(to: $0) } load: { _ = try RewardCheckpoint.load(from: $0) }
+            try expectEveryFlipRefused(type(of: model).kind.rawValue) { try model.save(to: $0) } load: { _ = try RewardCheckpoint.load(from: $0) }
         }
     }
 
@@ -66,6 +66,25 @@ struct ArchiveCorruptionTests {
         }
     }
 
+    @Test("a training checkpoint of an older format (version 2 carried the reward model as opaque bytes) is refused, saying so")
+    func olderTrainingCheckpoint() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent(RunDirectory.checkpointFile).path
+        var writer = ArchiveWriter(magic: TrainingLoop.checkpointMagic, version: 2)
+        writer.append(string: "{}")
+        try writer.write(to: path)
+        let configuration = smallConfiguration(seed: 5, steps: 20)
+        let environment = try TaskRegistry.located().makeEnvironment(configuration.task, reward: .dense)
+        #expect {
+            _ = try TrainingLoop(resumingFrom: path, configuration: configuration, environment: environment,
+                                 evaluationEnvironment: environment, rewards: { _ in TaskReward(.dense, environment: environment) })
+        } throws: { error in
+            "\(error)".hasPrefix(path) && "\(error)".contains("format version 2 was written by an older Mural")
+                && "\(error)".contains("delete its checkpoint.bin")
+        }
+    }
+
     @Test("stored sizes too large for the file are refused before anything is built (found by fuzzing)")
     func oversizedNetworks() throws {
         let directory = try temporaryDirectory()
@@ -84,7 +103,7 @@ struct ArchiveCorruptionTests {
             var metaNML = MetaNMLRewardModel.Configuration(hiddenSize: width, distanceThreshold: 0.5, queryPointWeight: 1)
             metaNML.initialMetaEpochs = 1
             let message = try refusal({ writer in
-                writer.append(string: MetaNMLRewardModel.kind)
+                writer.append(string: MetaNMLRewardModel.kind.rawValue)
                 writer.append(string: String(decoding: try JSONEncoder().encode(metaNML), as: UTF8.self))
                 writer.append(integers: [2, 0, 0])
             }, magic: RewardCheckpoint.magic, version: RewardCheckpoint.formatVersion) { _ = try RewardCheckpoint.load(from: $0) }

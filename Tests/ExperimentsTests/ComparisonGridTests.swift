@@ -38,7 +38,7 @@ struct ComparisonGridTests {
         let directory = try temporaryDirectory()
         let executable = try makeExecutable(in: directory)
         let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["metanml", "vice", "broken"], seeds: [2, 4],
-                                  directory: directory.appendingPathComponent("cmp"), trainArguments: [])
+                                  directory: directory.appendingPathComponent("cmp"))
         let results = try grid.run(executable: executable, jobs: 2)
         #expect(results.map(\.status) == [.completed, .completed, .completed, .completed, .failed, .failed])
         #expect(results[4].exitStatus == 3)
@@ -79,9 +79,9 @@ struct ComparisonGridTests {
         try Data(slow.utf8).write(to: URL(fileURLWithPath: path))
         chmod(path, 0o755)
         let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["sparse"], seeds: [1, 2, 3],
-                                  directory: directory.appendingPathComponent("cmp"), trainArguments: [])
+                                  directory: directory.appendingPathComponent("cmp"), steps: ["maze-zigzag-v1": 200])
         var lines: [String] = []
-        _ = try grid.run(executable: path, jobs: 2, steps: { _ in 200 }, progressInterval: .milliseconds(300)) { lines.append($0) }
+        _ = try grid.run(executable: path, jobs: 2, progressInterval: .milliseconds(300)) { lines.append($0) }
         let states = lines.filter { $0.contains("cells done") }
         #expect(!states.isEmpty, "no progress line among \(lines)")
         #expect(states.contains { $0.contains("running (runs/maze-zigzag-v1/sparse/seed-1 100/200") && $0.contains("; ETA ") },

@@ -31,7 +31,7 @@ struct ComparisonPresetTests {
         #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v1"], rewards: ["vice"], seeds: 3, steps: 500,
                                                evaluationInterval: 1000, evaluationEpisodes: 10, hiddenSizes: [256, 256],
                                                rewardPreset: .fast))
-        #expect(throws: ExperimentError.invalidValue("without --preset, give --tasks, --steps (or choose a preset: quick, suite, paper)")) {
+        #expect(throws: ExperimentError.missingSettings(["tasks", "steps"])) {
             try ComparisonSettings.resolve(preset: nil, overrides: .init(rewards: ["vice"]))
         }
     }
@@ -129,7 +129,7 @@ struct ComparisonPresetTests {
     @Test("meta-NML's cells start first, the others in the given order; results keep the given order")
     func schedule() {
         let grid = ComparisonGrid(tasks: ["a", "b"], rewards: ["sparse", "metanml", "vice"], seeds: [0],
-                                  directory: URL(fileURLWithPath: "/nonexistent"), trainArguments: [])
+                                  directory: URL(fileURLWithPath: "/nonexistent"))
         #expect(grid.schedule.map { "\($0.task)/\($0.reward)" } == ["a/metanml", "b/metanml", "a/sparse", "a/vice", "b/sparse", "b/vice"])
         #expect(grid.cells.map(\.reward) == ["sparse", "metanml", "vice", "sparse", "metanml", "vice"])
     }

@@ -1,17 +1,16 @@
 import Agents
 import Experiments
+import NeuralNet
 import Rewards
 import TaskSuite
 
 /// A reward source with a history, as a learned model has: the task's dense reward plus a bonus
 /// that cycles with the number of rewards given so far. A resumed run only matches an
 /// uninterrupted one if the count survives the checkpoint. The checkpoint also carries bit
-/// patterns a numeric copy would alter (signalling NaNs) and has an odd length; `restore` checks
-/// that they come back exactly.
+/// patterns a numeric copy would alter (signalling NaNs); `readState` checks that they come back exactly.
 final class CyclingBonusReward: RewardSource {
-    static let fragileBytes: [UInt8] = withUnsafeBytes(of: UInt64(0x7FF0_0000_0000_0001).littleEndian, Array.init)
-        + withUnsafeBytes(of: UInt64(0xFFF4_0000_0000_0000).littleEndian, Array.init)
-        + withUnsafeBytes(of: UInt32(0x7F80_0001).littleEndian, Array.init) + [0xFF, 0x00, 0xA5]
+    static let signallingNaNs = [Double(bitPattern: 0x7FF0_0000_0000_0001), Double(bitPattern: 0xFFF4_0000_0000_0000)]
+    static let signallingNaN32 = [Float(bitPattern: 0x7F80_0001)]
 
     private let dense: TaskReward
     private(set) var rewardsGiven: UInt64 = 0
@@ -29,15 +28,21 @@ final class CyclingBonusReward: RewardSource {
 
     func endEpoch(_ epoch: Int, replay: ReplayBuffer) -> RewardUpdateSummary? { nil }
 
-    func checkpointData() -> [UInt8] {
-        withUnsafeBytes(of: rewardsGiven.littleEndian, Array.init) + Self.fragileBytes
+    func write(to writer: inout ArchiveWriter) {
+        writer.append(rewardsGiven)
+        writer.append(scalars: Self.signallingNaNs)
+        writer.append(scalars: Self.signallingNaN32)
     }
 
-    func restore(from checkpointData: [UInt8]) throws {
-        guard checkpointData.count == 8 + Self.fragileBytes.count, Array(checkpointData[8...]) == Self.fragileBytes else {
-            throw TestFailure("the reward source's checkpoint came back altered: \(checkpointData)")
+    func readState(from reader: inout ArchiveReader) throws -> () -> Void {
+        let given: UInt64 = try reader.read("rewards given")
+        let doubles: [Double] = try reader.readScalars("signalling NaNs")
+        let floats: [Float] = try reader.readScalars("signalling NaN (Float)")
+        guard doubles.map(\.bitPattern) == Self.signallingNaNs.map(\.bitPattern),
+              floats.map(\.bitPattern) == Self.signallingNaN32.map(\.bitPattern) else {
+            throw TestFailure("the reward source's checkpoint came back altered: \(doubles), \(floats)")
         }
-        rewardsGiven = checkpointData[0..<8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        return { self.rewardsGiven = given }
     }
 }
 

@@ -19,7 +19,7 @@ struct KillResumeTests {
         // Kill once the step-150 checkpoint exists and the metrics row of step 200 is written: resuming
         // must drop that row and make it again.
         let checkpoint = killed.appendingPathComponent(RunDirectory.checkpointFile)
-        let metrics = killed.appendingPathComponent(MetricsLog.csvFile)
+        let metrics = killed.appendingPathComponent(RunDirectory.metricsCSVFile)
         let deadline = Date().addingTimeInterval(120)
         while !(FileManager.default.fileExists(atPath: checkpoint.path) && text(metrics).contains("\n200,")) {
             try #require(process.isRunning, "mural train finished before it could be killed")
@@ -42,11 +42,11 @@ struct KillResumeTests {
         #expect(!FileManager.default.fileExists(atPath: abandoned.path), "the abandoned temporary file is still there")
         #expect(text(log).contains("resuming \(killed.path) from its checkpoint at step"), "\(text(log))")
         #expect(firstDifference(policy(killed), policy(whole)) == nil, "policy.bin differs")
-        let expectedRows = withoutWallClock(csv: text(whole.appendingPathComponent(MetricsLog.csvFile)))
+        let expectedRows = withoutWallClock(csv: text(whole.appendingPathComponent(RunDirectory.metricsCSVFile)))
         #expect(expectedRows.count == 5, "a header and rows at steps 100, 200, 300, 400")
         #expect(withoutWallClock(csv: text(metrics)) == expectedRows)
-        #expect(withoutWallClock(jsonLines: text(killed.appendingPathComponent(MetricsLog.jsonLinesFile)))
-                == withoutWallClock(jsonLines: text(whole.appendingPathComponent(MetricsLog.jsonLinesFile))))
+        #expect(withoutWallClock(jsonLines: text(killed.appendingPathComponent(RunDirectory.metricsFile)))
+                == withoutWallClock(jsonLines: text(whole.appendingPathComponent(RunDirectory.metricsFile))))
         #expect(RunDirectory(killed).isComplete)
         #expect(!FileManager.default.fileExists(atPath: checkpoint.path), "a complete run keeps no checkpoint")
 
@@ -54,7 +54,7 @@ struct KillResumeTests {
         try #require(try mural(Self.train + ["--out", uncheckpointed.path, "--resume"], log: restartLog).waitForExit() == 0)
         #expect(!text(restartLog).contains("resuming"), "there was no checkpoint to resume from: \(text(restartLog))")
         #expect(firstDifference(policy(uncheckpointed), policy(whole)) == nil, "policy.bin differs after a restart")
-        #expect(withoutWallClock(csv: text(uncheckpointed.appendingPathComponent(MetricsLog.csvFile))) == expectedRows)
+        #expect(withoutWallClock(csv: text(uncheckpointed.appendingPathComponent(RunDirectory.metricsCSVFile))) == expectedRows)
     }
 
     func policy(_ run: URL) -> [UInt8] {

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Learned rewards in the training loop")
 struct LearnedRewardTests {
-    func configuration(_ reward: String, seed: UInt64 = 3) -> TrainingConfiguration {
+    func configuration(_ reward: RewardChoice, seed: UInt64 = 3) -> TrainingConfiguration {
         var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: reward, steps: 400, seed: seed)
         configuration.evaluationInterval = 200
         configuration.evaluationEpisodes = 2
@@ -21,7 +21,7 @@ struct LearnedRewardTests {
     func run(_ choice: RewardChoice, seed: UInt64 = 3) throws -> ([TrainingRecord], RewardSource) {
         let registry = try TaskRegistry.located()
         let environment = try registry.makeEnvironment("maze-zigzag-v1")
-        let configuration = configuration(choice.rawValue, seed: seed)
+        let configuration = configuration(choice, seed: seed)
         var built: RewardSource?
         let loop = try TrainingLoop(configuration: configuration, environment: environment,
                                     evaluationEnvironment: try registry.makeEnvironment("maze-zigzag-v1"), rewards: { agent in

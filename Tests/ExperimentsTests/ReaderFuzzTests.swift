@@ -53,7 +53,7 @@ struct ReaderFuzzTests {
         try Self.fuzz("train-config", count: 3000) { bytes in
             guard let file = try? TrainingConfigurationFile(contents: String(decoding: bytes, as: UTF8.self), path: "fuzz.yaml")
             else { return }
-            var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: "dense", steps: 1, seed: 0)
+            var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: .dense, steps: 1, seed: 0)
             file.apply(to: &configuration)
             try? configuration.validate()
         }

@@ -75,20 +75,20 @@ struct ReportPicturesTests {
         try PNG.write(RGBImage(width: 2, height: 2), to: root.appendingPathComponent("map.png").path)
 
         let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["count", "sparse"], seeds: [0, 1],
-                                  directory: root.appendingPathComponent("cmp"), trainArguments: [])
+                                  directory: root.appendingPathComponent("cmp"))
         // Finished: count seed 1 only (seed 0 stopped early). Sparse has no finished run.
         let record = #"{"criticLoss":0,"epoch":1,"finalMetrics":{},"meanTrainingReward":0,"step":100,"successAny":0.5,"#
             + #""successFinal":0.25,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":2}"#
         for cell in grid.cells {
             let run = RunDirectory(grid.runDirectory(cell))
-            try run.write(Data((record + "\n").utf8), to: MetricsLog.jsonLinesFile)
+            try run.write(Data((record + "\n").utf8), to: RunDirectory.metricsFile)
             if cell.reward == "count" && cell.seed == 1 { try run.write(Data("{}".utf8), to: RunDirectory.completionFile) }
         }
         let plan = try ReportPictures(grid: grid, registry: try TaskRegistry.located())
         #expect(plan.pictures.map(\.image) == ["pictures/maze-zigzag-v1/count-seed1/sheet.png",
                                                "pictures/maze-zigzag-v1/count-seed1-reward-map.png"])
-        #expect(plan.pictures[0].arguments.contains(["--every", "10", "--width", "200", "--height", "150"]),
-                "a horizon of 100 gives every 10th step: \(plan.pictures[0].arguments)")
+        #expect(plan.pictures[0].invocation.arguments.contains(["--every", "10", "--width", "200", "--height", "150"]),
+                "a horizon of 100 gives every 10th step: \(plan.pictures[0].invocation.arguments)")
 
         func describe(_ results: [ReportPictures.Result]) -> [String] {
             results.map {

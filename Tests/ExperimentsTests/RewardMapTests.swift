@@ -51,13 +51,13 @@ enum RewardMapFixture {
 
     /// A training run directory as `mural train` leaves it (config.json, reward-model.bin,
     /// visited.npy), with any model and states.
-    static func makeRun(in directory: String, task: String = "maze-zigzag-v1", reward: String, model: RewardModel,
+    static func makeRun(in directory: String, task: String = "maze-zigzag-v1", reward: RewardChoice, model: RewardModel,
                         visited: [[Double]] = corridorNegatives) throws {
         let configuration = TrainingConfiguration(task: task, reward: reward, steps: 1000, seed: 7)
-        let resolved = ResolvedRun(mural: "test", taskVersion: task, blasCore: "test", training: configuration)
+        let resolved = RunConfiguration(mural: "test", taskVersion: task, blasCore: "test", training: configuration)
         try canonicalJSON(resolved).write(to: URL(fileURLWithPath: "\(directory)/config.json"))
-        try model.save(to: "\(directory)/\(RewardMapSubject.runModelFile)")
-        try writeNPY(visited, columns: model.featureDimension, to: "\(directory)/\(RewardMapSubject.runVisitedFile)")
+        try model.save(to: "\(directory)/\(RunDirectory.rewardModelFile)")
+        try writeNPY(visited, columns: model.featureDimension, to: "\(directory)/\(RunDirectory.visitedFile)")
     }
 }
 
@@ -154,7 +154,7 @@ struct RewardMapTests {
         let trained = try RewardMapSubject.trained(
             environment: environment, reward: .vice, negatives: try Fixture.features(Fixture.corridorNegatives), source: "test",
             viceSteps: 3, exampleCount: 10, seed: 2)
-        try Fixture.makeRun(in: directory, reward: "vice", model: trained.model)
+        try Fixture.makeRun(in: directory, reward: .vice, model: trained.model)
         let (subject, runEnvironment) = try RewardMapSubject.run(directory: directory, registry: Fixture.registry)
         #expect(subject.taskID == "maze-zigzag-v1" && runEnvironment.taskID == "maze-zigzag-v1")
         #expect(subject.reward == .vice && subject.statesLabel == "visited states")
@@ -218,12 +218,12 @@ struct RewardMapTests {
         func countModel(_ task: String) throws -> RewardModel {
             try #require(try RewardChoice.count.makeModel(environment: try Fixture.registry.makeEnvironment(task), preset: .fast, seed: 0))
         }
-        try Fixture.makeRun(in: good, reward: "count", model: try countModel("maze-zigzag-v1"))
-        try Fixture.makeRun(in: mismatched, reward: "metanml", model: try countModel("maze-zigzag-v1"))
-        try Fixture.makeRun(in: modelless, reward: "count", model: try countModel("maze-zigzag-v1"))
-        try FileManager.default.removeItem(atPath: "\(modelless)/\(RewardMapSubject.runModelFile)")
+        try Fixture.makeRun(in: good, reward: .count, model: try countModel("maze-zigzag-v1"))
+        try Fixture.makeRun(in: mismatched, reward: .metanml, model: try countModel("maze-zigzag-v1"))
+        try Fixture.makeRun(in: modelless, reward: .count, model: try countModel("maze-zigzag-v1"))
+        try FileManager.default.removeItem(atPath: "\(modelless)/\(RunDirectory.rewardModelFile)")
         let doorModel = try countModel("door-v1")
-        try Fixture.makeRun(in: door, task: "door-v1", reward: "count", model: doorModel,
+        try Fixture.makeRun(in: door, task: "door-v1", reward: .count, model: doorModel,
                             visited: [Array(repeating: 0, count: doorModel.featureDimension)])
 
         let cases: [([String], String)] = [

@@ -16,7 +16,7 @@ struct SignalTests {
 
         let process = try mural(KillResumeTests.train + ["--out", stopped.path], log: log)
         // After the step-150 checkpoint and the step-200 row: the stop comes between checkpoints.
-        let metrics = stopped.appendingPathComponent(MetricsLog.csvFile)
+        let metrics = stopped.appendingPathComponent(RunDirectory.metricsCSVFile)
         let deadline = Date().addingTimeInterval(120)
         while !text(metrics).contains("\n200,") {
             try #require(process.isRunning, "mural train ended before the signal: \(text(log))")
@@ -35,7 +35,7 @@ struct SignalTests {
         try #require(try mural(KillResumeTests.train + ["--out", stopped.path, "--resume"], log: log).waitForExit() == 0, "\(text(log))")
         #expect(text(log).contains("from its checkpoint at step \(stopStep)"), "the resume did not start at the stop: \(text(log))")
         #expect(firstDifference(KillResumeTests().policy(stopped), KillResumeTests().policy(whole)) == nil, "policy.bin differs")
-        let rows = { (run: URL) in KillResumeTests().withoutWallClock(csv: text(run.appendingPathComponent(MetricsLog.csvFile))) }
+        let rows = { (run: URL) in KillResumeTests().withoutWallClock(csv: text(run.appendingPathComponent(RunDirectory.metricsCSVFile))) }
         #expect(rows(stopped) == rows(whole), "metrics differ from the uninterrupted run's")
     }
 

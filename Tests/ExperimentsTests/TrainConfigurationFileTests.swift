@@ -34,8 +34,8 @@ struct TrainConfigurationFileTests {
         let run = directory.appendingPathComponent("run")
         try TrainCommand.parse(["--config", file, "--seed", "3", "--evaluation-episodes", "2", "--out", run.path]).run()
 
-        let training = try ResolvedRun.read(from: run.path).training
-        var expected = TrainingConfiguration(task: "maze-zigzag-v1", reward: "sparse", steps: 200, seed: 3)
+        let training = try RunDirectory(run).configuration().training
+        var expected = TrainingConfiguration(task: "maze-zigzag-v1", reward: .sparse, steps: 200, seed: 3)
         expected.evaluationInterval = 100
         expected.evaluationEpisodes = 2
         expected.rewardPreset = .paper

@@ -37,7 +37,7 @@ struct TrainingLoopTests {
 
     @Test("bad configurations are refused with a message naming the value")
     func badConfiguration() throws {
-        var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: "dense", steps: 0, seed: 0)
+        var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: .dense, steps: 0, seed: 0)
         #expect(throws: ExperimentError.invalidValue("steps must be positive, got 0")) { try configuration.validate() }
         configuration.steps = 10
         configuration.sac.hiddenSizes = [0]

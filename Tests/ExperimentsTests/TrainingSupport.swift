@@ -7,7 +7,7 @@ import TaskSuite
 /// The small training run the Experiments tests share: maze-zigzag-v1 with the dense reward,
 /// tiny networks, evaluations and reward epochs every 100 steps.
 func smallConfiguration(seed: UInt64, steps: Int = 300) -> TrainingConfiguration {
-    var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: "dense", steps: steps, seed: seed)
+    var configuration = TrainingConfiguration(task: "maze-zigzag-v1", reward: .dense, steps: steps, seed: seed)
     configuration.evaluationInterval = 100
     configuration.evaluationEpisodes = 2
     configuration.epochLength = 100

@@ -137,7 +137,7 @@ import Testing
         var data = ToyTask(seed: 6).trainingData(logPolicy: Self.logPolicy)
         data.positives = try FeatureMatrix(rows: 0, columns: 2, values: [])
         for model in models {
-            #expect(throws: RewardError.emptyPositives(model: type(of: model).kind)) { try model.update(epoch: 0, data: data) }
+            #expect(throws: RewardError.emptyPositives(model: type(of: model).kind.rawValue)) { try model.update(epoch: 0, data: data) }
         }
         #expect(RewardError.emptyPositives(model: "vice").description.contains("positives"))
     }
@@ -158,6 +158,27 @@ import Testing
             try MetaNMLRewardModel(featureDimension: 2, configuration: .init(hiddenSize: 8, distanceThreshold: 0, queryPointWeight: 1), seed: 0)
         }
         #expect(throws: RewardError.self) { try CountBonusRewardModel(configuration: .init(lowerBounds: [1], upperBounds: [0])) }
+    }
+
+    @Test("a checkpoint is the model's kind and fields in a MURALRWD archive, byte for byte as before models wrote into archives")
+    func checkpointLayout() throws {
+        let model = try SparseRewardModel(featureDimension: 3)
+        var writer = ArchiveWriter(magic: "MURALRWD", version: 2)
+        writer.append(string: "sparse")
+        // The configuration still carries the unread update interval, so that files keep their bytes.
+        writer.append(string: #"{"failureReward":-1,"successReward":0,"updateInterval":1000}"#)
+        writer.append(integers: [3, 0])
+        let path = temporaryPath("layout")
+        defer { unlink(path) }
+        try model.save(to: path)
+        #expect(try readBytes(path) == writer.fileBytes)
+        // The same fields inside another archive read back as the model.
+        var run = ArchiveWriter(magic: "TESTTEST", version: 1)
+        try model.write(to: &run)
+        var reader = try ArchiveReader(bytes: run.fileBytes, magic: "TESTTEST", version: 1)
+        let read = try #require(try RewardCheckpoint.read(from: &reader) as? SparseRewardModel)
+        try reader.finish()
+        #expect(read.configuration == model.configuration && read.featureDimension == 3)
     }
 
     @Test func badCheckpointsAreRejected() throws {

@@ -51,8 +51,8 @@ struct PredicateTests {
         let env = try registry.makeEnvironment("pusher-v1")
         let near: [Double] = [0, 0.7, 0.02, 0, 0.75, 0, 0, 0, 0]
         let far: [Double] = [0, 0.4, 0.02, 0, 0.6, 0, 0, 0, 0]
-        #expect(env.reward(.sparse, near) == 1)
-        #expect(env.reward(.sparse, far) == 0)
+        #expect(env.reward(.successIndicator, near) == 1)
+        #expect(env.reward(.successIndicator, far) == 0)
         #expect(env.reward(.dense, near) > env.reward(.dense, far))
         let maze = try registry.makeEnvironment("maze-zigzag-v1")
         #expect(maze.reward(.dense, [3, 3, 0, 0]) > maze.reward(.dense, [-3, -3, 0, 0]))
