@@ -65,13 +65,16 @@ let package = Package(
 
         .target(name: "MuralC", dependencies: ["Physics", "TaskSuite", "NeuralNet", "Rewards", "Render", "Experiments"]),
 
+        // Helpers every test target may share: failures, the built `mural`, the slow tier.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness"]),
-        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "NeuralNet", "Render", "MuralCLI", "Randomness"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet", "Randomness", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "NeuralNet", "Render", "MuralCLI", "Randomness", "TestSupport"]),
         .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics", "Randomness"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
-        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet", "Randomness"]),
+        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet", "Randomness", "TestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@ import Agents
 import Experiments
 import Rewards
 import TaskSuite
+import TestSupport
 
 /// A reward source with a history, as a learned model has: the task's dense reward plus a bonus
 /// that cycles with the number of rewards given so far. A resumed run only matches an
@@ -39,9 +40,4 @@ final class CyclingBonusReward: RewardSource {
         }
         rewardsGiven = checkpointData[0..<8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

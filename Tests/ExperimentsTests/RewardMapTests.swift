@@ -4,6 +4,7 @@ import Foundation
 import Render
 import Rewards
 import TaskSuite
+import TestSupport
 import Testing
 
 /// Shared pieces of the reward-map tests: a tiny meta-NML (the real one meta-trains for
@@ -191,7 +192,7 @@ struct RewardMapTests {
     }
 
     /// Each bad input fails with a message naming the problem and a non-zero exit status.
-    @Test func badInputsFailNamingTheProblem() throws {
+    @Test(.tags(.slow), .skippedInFastTier) func badInputsFailNamingTheProblem() throws {
         let directory = try Fixture.scratchDirectory("errors")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let negatives = "\(directory)/negatives.npy", wide = "\(directory)/wide.npy", empty = "\(directory)/empty.npy"

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 @testable import MuralCLI
+import TestSupport
 import Testing
 
 func temporaryDirectory() throws -> URL {

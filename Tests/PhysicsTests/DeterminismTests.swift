@@ -1,6 +1,7 @@
 import CODE
 import Foundation
 import Physics
+import TestSupport
 import Testing
 
 @Suite("Determinism contract")
@@ -33,7 +34,8 @@ struct DeterminismTests {
         #expect(concurrent == expected)
     }
 
-    @Test("two processes give the same fingerprint as this one", arguments: ReferenceScene.Kind.allCases)
+    @Test("two processes give the same fingerprint as this one", .tags(.slow), .skippedInFastTier,
+          arguments: ReferenceScene.Kind.allCases)
     func acrossProcesses(kind: ReferenceScene.Kind) throws {
         let here = try fingerprint(kind, seed: 11, steps: 400)
         let first = try runMural(["fingerprint", "--scene", kind.rawValue, "--seed", "11", "--steps", "400"])
@@ -113,34 +115,6 @@ func rawPairOrder(_ world: World) -> [[Int]] {
         c.pairs.append([Int(bitPattern: dGeomGetData(o1)), Int(bitPattern: dGeomGetData(o2))])
     }
     return collector.pairs
-}
-
-/// Runs the `mural` executable built alongside the tests and returns its trimmed output.
-func runMural(_ arguments: [String]) throws -> String {
-    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var candidates = [products.appendingPathComponent("mural")]
-    // The test bundle may live one level deeper (PackageTests.xctest/...).
-    candidates.append(products.deletingLastPathComponent().appendingPathComponent("mural"))
-    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw TestFailure("mural executable not found next to the tests; looked at \(candidates.map(\.path))")
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestFailure("mural \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 @Suite("mural bench physics")
