@@ -12,8 +12,10 @@ import PackageDescription
 //   Agents                  Soft Actor-Critic and its replay buffer
 //   Rewards                 reward models learned from success examples: meta-NML (MURAL), VICE, CNML, baselines
 //   Render                  CPU rasterizer for scenes and worlds; PNG (libpng), GIF (giflib), contact sheets
+//   Render                  also general charts (line plots with bands, heat maps with colour bars)
 //   Experiments             run directories, process pools, training and comparison
-//   MuralCLI                the `mural` command
+//   Benchmarks              speed measurements of the modules above, returning Codable reports
+//   MuralCLI                the `mural` command: parses options, calls the modules, prints
 //   MuralC                  a C interface (dynamic library) for the Python package in python/
 let package = Package(
     name: "Mural",
@@ -26,6 +28,7 @@ let package = Package(
         .library(name: "Rewards", targets: ["Rewards"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "Render", targets: ["Render"]),
+        .library(name: "Benchmarks", targets: ["Benchmarks"]),
         .executable(name: "mural", targets: ["MuralCLI"]),
         // The C interface the Python package (python/) loads with ctypes.
         .library(name: "MuralC", type: .dynamic, targets: ["MuralC"]),
@@ -54,24 +57,29 @@ let package = Package(
         .target(name: "Agents", dependencies: ["NeuralNet", "Randomness"]),
         .target(name: "Rewards", dependencies: ["NeuralNet", "Randomness"]),
         .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Randomness"]),
+        .target(name: "Benchmarks", dependencies: ["Physics", "TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Experiments", "Randomness"]),
 
         .executableTarget(
             name: "MuralCLI",
             dependencies: [
-                "Physics", "TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Experiments", "Randomness", "CODE", "COpenBLAS", "CPNG",
+                "Physics", "TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Experiments", "Benchmarks", "Randomness", "COpenBLAS", "CPNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .target(name: "MuralC", dependencies: ["Physics", "TaskSuite", "NeuralNet", "Rewards", "Render", "Experiments"]),
 
+        // Helpers every test target may share: failures, the built `mural`, the slow tier.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "MuralCLI"]),
+        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "CODE", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness"]),
-        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "NeuralNet", "Render", "MuralCLI", "Randomness"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNet", "Randomness", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TaskSuite", "Agents", "NeuralNet", "Render", "MuralCLI", "Randomness", "TestSupport"]),
         .testTarget(name: "TaskSuiteTests", dependencies: ["TaskSuite", "Physics", "Randomness"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Physics", "CGIF", "MuralCLI"], exclude: ["Golden"]),
-        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet", "Randomness"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Render", "TaskSuite"]),
+        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "NeuralNet", "Randomness", "TestSupport"]),
     ]
 )

@@ -8,7 +8,7 @@ public struct EvaluationPoint: Equatable, Sendable {
     public var successFinal: Double
     /// Fraction of evaluation episodes with a successful step.
     public var successAny: Double
-    /// The task's distance to its goal at the end of the episodes (see `ComparisonRuns.goalMetric`).
+    /// The task's distance to its goal at the end of the episodes (the metric its task names, `TaskDefinition.Family.goalMetric`).
     public var goalDistance: Double?
     public var wallSeconds: Double
 
@@ -209,6 +209,28 @@ public struct ComparisonAnalysis: Sendable {
     /// The finished run of `cell`, if it is one of the runs analysed.
     public func run(_ cell: GridCell) -> RunEvaluations? {
         runs.first { $0.task == cell.task && $0.method == cell.reward && $0.seed == cell.seed }
+    }
+
+    /// Per method on `task`, in method order: the mean over seeds of `value` at each evaluation
+    /// every run has, with a bootstrap interval clamped to `bounds`. A method is left out when it
+    /// has no runs on the task or one of its runs lacks the value.
+    public func learningCurves(task: String, bounds: ClosedRange<Double>, value: (EvaluationPoint) -> Double?) -> [Curve] {
+        let bootstrap = Self.curveBootstrap(bootstrap)
+        return methods.compactMap { method in
+            let runs = runs.filter { $0.task == task && $0.method == method }
+            guard let shortest = runs.map(\.points.count).min(), shortest > 0 else { return nil }
+            var x: [Double] = [], points: [Estimate] = []
+            for i in 0..<shortest {
+                let values = runs.compactMap { value($0.points[i]) }
+                guard values.count == runs.count, let scores = try? ScoreMatrix(columns: [values]) else { return nil }
+                var estimate = bootstrap.estimate(scores, AggregateMetrics.mean)
+                estimate.lower = min(max(estimate.lower, bounds.lowerBound), bounds.upperBound)
+                estimate.upper = min(max(estimate.upper, bounds.lowerBound), bounds.upperBound)
+                x.append(Double(runs[0].points[i].step))
+                points.append(estimate)
+            }
+            return Curve(method: method, x: x, points: points)
+        }
     }
 
     /// The bootstrap of drawn curves: they are drawn, not quoted (rliable's profiles use 2000).

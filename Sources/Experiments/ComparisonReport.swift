@@ -57,46 +57,35 @@ public struct ComparisonReport {
     private func plots() throws -> [String: [(String, String)]] {
         let font = try BitmapFont.standard()
         var images: [String: [(String, String)]] = [:]
-        func save(_ plot: LearningCurvePlot, _ series: [CurveSeries], _ name: String, under key: String, _ caption: String) throws {
-            guard !series.isEmpty else { return }
-            try RunDirectory(directory).write(Data(try PNG.encode(plot.render(series, font: font), compression: .small)), to: name)
+        let colors = Dictionary(uniqueKeysWithValues: analysis.methods.enumerated().map {
+            ($0.element, LinePlot.palette[$0.offset % LinePlot.palette.count])
+        })
+        func series(_ curves: [ComparisonAnalysis.Curve]) -> [LinePlot.Series] {
+            curves.map { LinePlot.Series(name: $0.method, color: colors[$0.method]!, x: $0.x, y: $0.points.map(\.value),
+                                         lower: $0.points.map(\.lower), upper: $0.points.map(\.upper)) }
+        }
+        func save(_ plot: LinePlot, _ curves: [ComparisonAnalysis.Curve], _ name: String, under key: String, _ caption: String) throws {
+            guard !curves.isEmpty else { return }
+            try RunDirectory(directory).write(Data(try PNG.encode(plot.render(series(curves), font: font), compression: .small)), to: name)
             images[key, default: []].append((name, caption))
         }
-        let colors = Dictionary(uniqueKeysWithValues: analysis.methods.enumerated().map {
-            ($0.element, LearningCurvePlot.palette[$0.offset % LearningCurvePlot.palette.count])
-        })
-        func series(_ curves: [ComparisonAnalysis.Curve]) -> [CurveSeries] {
-            curves.map { CurveSeries(name: $0.method, color: colors[$0.method]!, x: $0.x, mean: $0.points.map(\.value),
-                                     lower: $0.points.map(\.lower), upper: $0.points.map(\.upper)) }
-        }
-        var profile = LearningCurvePlot(title: "Performance profiles: fraction of runs with score > tau")
-        (profile.xLabel, profile.yLabel) = ("score threshold tau", "fraction of runs")
-        try save(profile, series(analysis.profiles), "profiles.png", under: "",
+        try save(LinePlot(title: "Performance profiles: fraction of runs with score > tau", xLabel: "score threshold tau",
+                          yLabel: "fraction of runs"), analysis.profiles, "profiles.png", under: "",
                  "Performance profiles: the fraction of runs (all tasks) whose score exceeds each threshold, with 95 % stratified-bootstrap bands")
-        var efficiency = LearningCurvePlot(title: "IQM of the score against the step budget")
-        (efficiency.xLabel, efficiency.yLabel) = ("fraction of each task's step budget", "IQM score")
-        try save(efficiency, series(analysis.interquartileMeanCurves), "iqm-curves.png", under: "",
+        try save(LinePlot(title: "IQM of the score against the step budget", xLabel: "fraction of each task's step budget",
+                          yLabel: "IQM score"), analysis.interquartileMeanCurves, "iqm-curves.png", under: "",
                  "Sample efficiency: the IQM score across tasks after each tenth of every task's budget, with 95 % stratified-bootstrap bands")
 
-        let bootstrap = ComparisonAnalysis.curveBootstrap(analysis.bootstrap)
         for task in analysis.tasks {
-            let groups = analysis.methods.map { method in (method, analysis.runs.filter { $0.task == task && $0.method == method }) }
-                .filter { !$0.1.isEmpty }
-            func curves(_ value: @escaping (EvaluationPoint) -> Double?, bounds: ClosedRange<Double>) -> [CurveSeries] {
-                groups.compactMap { method, runs in
-                    ComparisonReport.curve(method, runs, color: colors[method]!, bootstrap: bootstrap, bounds: bounds, value: value)
-                }
-            }
-            let success = curves({ $0.successFinal }, bounds: 0...1)
-            try save(LearningCurvePlot(title: "\(task): success (final step)"), success, "curves-\(task).png", under: task,
+            let success = analysis.learningCurves(task: task, bounds: 0...1) { $0.successFinal }
+            try save(Self.learningCurvePlot("\(task): success (final step)", yLabel: "success"), success, "curves-\(task).png", under: task,
                      "Learning curves on \(task): final-step success at each evaluation, mean over seeds and 95 % bootstrap band")
             let reached = analysis.runs.filter { $0.task == task }.flatMap(\.points).compactMap(\.goalDistance)
             if let observed = reached.max() {
                 // Bands stop at the largest distance any run reached: a band beyond it says nothing.
-                let distance = curves({ $0.goalDistance }, bounds: 0...max(observed, 1e-3))
-                var plot = LearningCurvePlot(title: "\(task): final distance to the goal")
-                plot.yLabel = "distance"
-                plot.yRange = 0...ComparisonReport.niceCeiling(max(distance.flatMap(\.upper).max() ?? 1, 1e-3))
+                let distance = analysis.learningCurves(task: task, bounds: 0...max(observed, 1e-3)) { $0.goalDistance }
+                var plot = Self.learningCurvePlot("\(task): final distance to the goal", yLabel: "distance")
+                plot.yRange = 0...LinePlot.niceCeiling(max(distance.flatMap { $0.points.map(\.upper) }.max() ?? 1, 1e-3))
                 try save(plot, distance, "curves-\(task)-distance.png", under: task,
                          "Final distance to the goal on \(task) at each evaluation (along the maze on mazes): mean and 95 % bootstrap band")
             }
@@ -104,28 +93,9 @@ public struct ComparisonReport {
         return images
     }
 
-    /// Mean over seeds of `value` at each evaluation every run has, with a bootstrap band
-    /// clamped to `bounds`; nil when a run lacks the value.
-    static func curve(_ name: String, _ runs: [RunEvaluations], color: RGB8, bootstrap: StratifiedBootstrap,
-                      bounds: ClosedRange<Double>, value: (EvaluationPoint) -> Double?) -> CurveSeries? {
-        guard let shortest = runs.map(\.points.count).min(), shortest > 0 else { return nil }
-        var x: [Double] = [], mean: [Double] = [], lower: [Double] = [], upper: [Double] = []
-        for i in 0..<shortest {
-            let values = runs.compactMap { value($0.points[i]) }
-            guard values.count == runs.count, let scores = try? ScoreMatrix(columns: [values]) else { return nil }
-            let estimate = bootstrap.estimate(scores, AggregateMetrics.mean)
-            x.append(Double(runs[0].points[i].step))
-            mean.append(estimate.value)
-            lower.append(bounds.clamp(estimate.lower))
-            upper.append(bounds.clamp(estimate.upper))
-        }
-        return CurveSeries(name: name, color: color, x: x, mean: mean, lower: lower, upper: upper)
-    }
-
-    /// The smallest of 1, 2, 2.5 or 5 × 10ᵏ at or above `value`, for a plot's top.
-    static func niceCeiling(_ value: Double) -> Double {
-        let magnitude = pow(10, (log10(value)).rounded(.down))
-        return [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= value * (1 - 1e-12) }!
+    /// A plot of a quantity against environment steps.
+    static func learningCurvePlot(_ title: String, yLabel: String) -> LinePlot {
+        LinePlot(title: title, xLabel: "environment steps", yLabel: yLabel)
     }
 
     // MARK: CSV
@@ -339,8 +309,4 @@ public struct ComparisonReport {
         }
         return section
     }
-}
-
-private extension ClosedRange where Bound == Double {
-    func clamp(_ value: Double) -> Double { Swift.min(Swift.max(value, lowerBound), upperBound) }
 }

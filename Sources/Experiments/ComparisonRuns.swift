@@ -28,24 +28,20 @@ public enum ComparisonRuns {
         return (complete, incomplete)
     }
 
-    /// The evaluations of the finished run of `cell` in `directory`.
+    /// The evaluations of the finished run of `cell` in `directory`. A run's distance to its goal
+    /// is the metric its task names (`TaskDefinition.Family.goalMetric`); runs of a task the
+    /// registry does not know have none.
     public static func evaluations(of cell: GridCell, in directory: URL) throws -> RunEvaluations {
         let records = try MetricsLog.records(in: RunDirectory(directory))
         guard !records.isEmpty else {
             throw ExperimentError.invalidFile(path: directory.appendingPathComponent(RunDirectory.metricsFile).path,
                                               reason: "holds no evaluation, but the run is marked complete")
         }
+        let goalMetric = try TaskRegistry.located().definitions.first { $0.id == cell.task }?.family.goalMetric
         return RunEvaluations(task: cell.task, method: cell.reward, seed: cell.seed, points: records.map { record in
             EvaluationPoint(step: record.step, successFinal: record.successFinal, successAny: record.successAny,
-                            goalDistance: goalMetric(record).flatMap { record.finalMetrics[$0] }, wallSeconds: record.wallSeconds)
+                            goalDistance: goalMetric.flatMap { record.finalMetrics[$0] }, wallSeconds: record.wallSeconds)
         })
-    }
-
-    /// The metric that says how far a run ended from its goal: the maze's geodesic distance, the
-    /// puck's distance, the door's and the valve's remaining angle, or plain distance.
-    public static func goalMetric(_ record: TrainingRecord) -> String? {
-        ["geodesic_distance", "puck_distance", "angle_to_success", "angle_error", "distance"]
-            .first { record.finalMetrics[$0] != nil }
     }
 
     static let csvHeader = "task,method,seed,step,success_final,success_any,goal_distance,wall_seconds"

@@ -96,8 +96,9 @@ public struct RewardMapSubject {
 
     /// Draws the map of this subject over `plane` (which must be the subject's task).
     public func render(plane: MazePlane, resolution: Int = 160, font: BitmapFont) throws -> RGBImage {
-        let grid = try RewardGrid(model: model, plane: plane, resolution: resolution)
-        let map = RewardMap(title: "\(taskID)  \(reward.rawValue) reward", subtitle: source, dotsLabel: statesLabel)
-        return map.render(grid, plane: plane, dots: plane.points(of: states), font: font)
+        let grid = try GridField(rewardsOf: model, over: plane, resolution: resolution)
+        let chart = RewardMap.chart(title: "\(taskID)  \(reward.rawValue) reward", subtitle: source, plane: plane,
+                                    dots: plane.points(of: states), dotsLabel: statesLabel)
+        return chart.render(grid, font: font)
     }
 }

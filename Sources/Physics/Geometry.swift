@@ -3,6 +3,27 @@ import Foundation
 /// A 3-vector in world or body coordinates (metres, m/s, newtons, ...).
 public typealias Vector3 = SIMD3<Double>
 
+/// An axis-aligned rectangle of the plane: a wall seen from above, the region a chart shows.
+public struct Rectangle: Hashable, Sendable {
+    public var lower: SIMD2<Double>
+    public var upper: SIMD2<Double>
+
+    public init(lower: SIMD2<Double>, upper: SIMD2<Double>) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// Whether `point` lies inside, edges included.
+    public func contains(_ point: SIMD2<Double>) -> Bool {
+        point.x >= lower.x && point.x <= upper.x && point.y >= lower.y && point.y <= upper.y
+    }
+
+    /// The smallest rectangle holding both.
+    public func union(_ other: Rectangle) -> Rectangle {
+        Rectangle(lower: pointwiseMin(lower, other.lower), upper: pointwiseMax(upper, other.upper))
+    }
+}
+
 /// A rotation as a unit quaternion, stored in ODE's order (w, x, y, z).
 public struct Quaternion: Hashable, Sendable, Codable {
     public var w: Double

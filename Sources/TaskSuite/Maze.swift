@@ -182,6 +182,17 @@ final class MazeScene: TaskScene {
         [.disc(centre: parameters.goal, radius: parameters.successRadius, height: -parameters.ballRadius)]
     }
 
+    var planarLayout: PlanarLayout? {
+        let h = parameters.arenaHalfSize
+        let walls = (parameters.walls + parameters.outerWalls).map { wall in
+            let (centre, half) = parameters.box(of: wall)
+            return Rectangle(lower: centre - half, upper: centre + half)
+        }
+        return PlanarLayout(bounds: Rectangle(lower: SIMD2(-h, -h), upper: SIMD2(h, h)), walls: walls, start: parameters.start,
+                            goal: parameters.goal, successRadius: parameters.successRadius,
+                            observationIndices: SIMD2(0, 1), featureIndices: SIMD2(0, 1))
+    }
+
     func metrics(_ observation: [Double]) -> [String: Double] {
         ["distance": distance(observation),
          "geodesic_distance": field.distance(from: SIMD2(observation[0], observation[1]))]

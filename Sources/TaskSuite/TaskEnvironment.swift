@@ -147,6 +147,12 @@ public final class TaskEnvironment: Environment {
     /// Visual-only shapes that show the goal, for renderers.
     public func goalMarkers() -> [GoalMarker] { scene.goalMarkers() }
 
+    /// The plane a maze-like task's point moves on; nil for other tasks.
+    public var planarLayout: PlanarLayout? { scene.planarLayout }
+
+    /// The metric that says how far a state is from the goal (see `TaskDefinition.Family.goalMetric`).
+    public var goalMetric: String { definition.family.goalMetric }
+
     public func expertAction() -> [Double] { scene.expertAction(step: stepCount) }
 
     public func snapshot() -> EnvironmentSnapshot {

@@ -37,6 +37,8 @@ protocol TaskScene: AnyObject {
     func expertAction(step: Int) -> [Double]
     /// Visual-only shapes that show the goal (see `GoalMarker`).
     func goalMarkers() -> [GoalMarker]
+    /// The plane the task's point moves on, for tasks that are one (mazes); nil otherwise.
+    var planarLayout: PlanarLayout? { get }
     /// Teleports the objects into a sampled success configuration (for example generation);
     /// the caller lets physics settle and re-checks the predicate.
     func placeInSuccessConfiguration(rng: inout RandomGenerator) throws
@@ -44,4 +46,5 @@ protocol TaskScene: AnyObject {
 
 extension TaskScene {
     func beforeSubstep() throws {}
+    var planarLayout: PlanarLayout? { nil }
 }

@@ -1,6 +1,7 @@
 import Agents
 import NeuralNet
 import Randomness
+import TestSupport
 import Testing
 
 /// A point in the open square [−1, 1]² that must reach a fixed goal; pure Swift dynamics, no physics engine.
@@ -74,7 +75,7 @@ func trainPointReach(seed: UInt64, environmentSteps: Int, evaluationEpisodes: In
     return Double(successes) / Double(evaluationEpisodes)
 }
 
-@Suite("SAC learns")
+@Suite("SAC learns", .tags(.slow), .skippedInFastTier)
 struct PointReachTests {
     /// One OpenBLAS thread, as training runs use: bit-reproducibility across runs relies on it for some kernels.
     init() { BLASRuntime.setThreadCount(1) }

@@ -5,13 +5,14 @@ import NeuralNet
 import Randomness
 import Rewards
 import TaskSuite
+import TestSupport
 import Testing
 
 /// Every kind of archive Mural writes is sealed with a CRC-32: a changed byte anywhere in the file,
 /// header and checksum included, is refused with an error naming the file, never read as valid.
 @Suite("Corrupted archives")
 struct ArchiveCorruptionTests {
-    @Test("a network checkpoint with any byte changed is refused")
+    @Test("a network checkpoint with any byte changed is refused", .tags(.slow), .skippedInFastTier)
     func network() throws {
         let small = MLP(inputSize: 2, hiddenSizes: [3], outputSize: 1)
         var generator = RandomGenerator(seed: 4)
@@ -21,7 +22,7 @@ struct ArchiveCorruptionTests {
         try expectEveryFlipRefused("network") { try checkpoint.save(to: $0) } load: { _ = try NetworkCheckpoint.load(from: $0) }
     }
 
-    @Test("a SAC policy with any byte changed is refused")
+    @Test("a SAC policy with any byte changed is refused", .tags(.slow), .skippedInFastTier)
     func policy() throws {
         var configuration = SACConfiguration()
         configuration.hiddenSizes = [2]
@@ -29,7 +30,7 @@ struct ArchiveCorruptionTests {
         try expectEveryFlipRefused("policy") { try agent.save(to: $0) } load: { _ = try SACAgent.load(from: $0) }
     }
 
-    @Test("a reward model of every kind with any byte changed is refused")
+    @Test("a reward model of every kind with any byte changed is refused", .tags(.slow), .skippedInFastTier)
     func rewardModels() throws {
         var metaNML = MetaNMLRewardModel.Configuration(hiddenSize: 2, distanceThreshold: 0.5, queryPointWeight: 1)
         metaNML.initialMetaEpochs = 1
@@ -47,7 +48,7 @@ struct ArchiveCorruptionTests {
         }
     }
 
-    @Test("a training checkpoint with any byte changed is refused when resuming")
+    @Test("a training checkpoint with any byte changed is refused when resuming", .tags(.slow), .skippedInFastTier)
     func trainingCheckpoint() throws {
         var configuration = smallConfiguration(seed: 5, steps: 20)
         configuration.sac.hiddenSizes = [2]

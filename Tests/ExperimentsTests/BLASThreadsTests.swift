@@ -1,10 +1,11 @@
 import Experiments
 import Foundation
+import TestSupport
 import Testing
 
 /// `mural train --threads K`: OpenBLAS threads are part of a run's configuration. Through the
 /// built `mural`, since the thread count is process-wide and other tests run BLAS meanwhile.
-@Suite("OpenBLAS threads per run (slow: child processes)", .serialized, .tags(.slow))
+@Suite("OpenBLAS threads per run", .serialized, .tags(.slow), .skippedInFastTier)
 struct BLASThreadsTests {
     /// SAC layers of 256, wide enough for OpenBLAS to split its products between threads.
     static let train = ["train", "--task", "maze-zigzag-v1", "--reward", "sparse", "--steps", "300", "--hidden", "256,256",

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The results shipped in `results/`: each directory's `evaluations.csv` must recompute to the
 /// numbers its committed report shows.
-@Suite("Committed results", .tags(.slow))
+@Suite("Committed results", .tags(.slow), .skippedInFastTier)
 struct CommittedResultsTests {
     static let resultsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("results")

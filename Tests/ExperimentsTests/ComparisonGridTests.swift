@@ -19,7 +19,7 @@ if [ "$reward" = broken ]; then echo "reward model exploded at step 7" >&2; exit
 mkdir -p "$out"
 success="0.$seed"; if [ "$reward" = vice ]; then success="0.0$seed"; fi
 for step in 100 200; do
-  printf '{"criticLoss":0,"epoch":1,"finalMetrics":{"distance":1},"meanTrainingReward":0,"step":%s,"successAny":%s,"successFinal":%s,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":1}\n' "$step" "$success" "$success" >> "$out/metrics.jsonl"
+  printf '{"criticLoss":0,"epoch":1,"finalMetrics":{"geodesic_distance":1},"meanTrainingReward":0,"step":%s,"successAny":%s,"successFinal":%s,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":1}\n' "$step" "$success" "$success" >> "$out/metrics.jsonl"
 done
 echo '{}' > "$out/final.json"
 """#

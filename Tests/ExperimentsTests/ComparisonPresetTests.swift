@@ -1,6 +1,7 @@
 @testable import Experiments
 import Foundation
 @testable import MuralCLI
+import TestSupport
 import Testing
 
 @Suite("Comparison presets and mural compare's options")
@@ -36,7 +37,8 @@ struct ComparisonPresetTests {
         }
     }
 
-    @Test("a directory holding cells trained otherwise is refused, naming it; the grid may grow; --force starts again")
+    @Test("a directory holding cells trained otherwise is refused, naming it; the grid may grow; --force starts again",
+          .tags(.slow), .skippedInFastTier)
     func otherSettingsRefused() throws {
         let directory = try temporaryDirectory().appendingPathComponent("cmp")
         let grid = ["--tasks", "maze-zigzag-v1", "--rewards", "sparse", "--hidden", "8,8",

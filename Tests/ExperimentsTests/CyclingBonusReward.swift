@@ -3,6 +3,7 @@ import Experiments
 import NeuralNet
 import Rewards
 import TaskSuite
+import TestSupport
 
 /// A reward source with a history, as a learned model has: the task's dense reward plus a bonus
 /// that cycles with the number of rewards given so far. A resumed run only matches an
@@ -44,9 +45,4 @@ final class CyclingBonusReward: RewardSource {
         }
         return { self.rewardsGiven = given }
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

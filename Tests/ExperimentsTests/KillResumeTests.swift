@@ -1,8 +1,9 @@
 import Experiments
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("Resume after a kill")
+@Suite("Resume after a kill", .tags(.slow), .skippedInFastTier)
 struct KillResumeTests {
     static let train = ["train", "--task", "maze-zigzag-v1", "--reward", "dense", "--steps", "400", "--seed", "2",
                         "--evaluation-interval", "100", "--evaluation-episodes", "2", "--checkpoint-interval", "150",

@@ -5,6 +5,7 @@ import NeuralNet
 import Randomness
 import Rewards
 import TaskSuite
+import TestSupport
 import Testing
 
 /// A bounded version of the libFuzzer runs (scripts/fuzz, docs/fuzzing.md) for every test run: the
@@ -59,7 +60,8 @@ struct ReaderFuzzTests {
         }
     }
 
-    @Test("archives: networks, policies and reward models, sealed with a valid checksum so the fields are reached")
+    @Test("archives: networks, policies and reward models, sealed with a valid checksum so the fields are reached",
+          .tags(.slow), .skippedInFastTier)
     func archives() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

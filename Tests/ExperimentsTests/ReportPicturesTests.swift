@@ -2,6 +2,7 @@
 import Foundation
 import Render
 import TaskSuite
+import TestSupport
 import Testing
 
 /// A stand-in for `mural render` and `mural reward-map`: the render fails with a message; the map
@@ -29,7 +30,8 @@ struct ReportPicturesTests {
         FileManager.default.contents(atPath: url.path).map { Array($0.prefix(8)) == Self.pngSignature } ?? false
     }
 
-    @Test("mural compare draws a filmstrip per reward and a reward map for the learned one, links both, and resumes")
+    @Test("mural compare draws a filmstrip per reward and a reward map for the learned one, links both, and resumes",
+          .tags(.slow), .skippedInFastTier)
     func compareDrawsPictures() throws {
         let root = try temporaryDirectory()
         let out = root.appendingPathComponent("cmp"), log = root.appendingPathComponent("compare.log")

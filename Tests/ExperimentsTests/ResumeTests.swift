@@ -4,6 +4,7 @@ import Foundation
 import NeuralNet
 import Randomness
 import TaskSuite
+import TestSupport
 import Testing
 
 /// Thrown from `onRecord` to stop a run between two checkpoints, as a kill would.
@@ -24,7 +25,8 @@ struct ResumeTests {
         }
     }
 
-    @Test("a run resumed from a checkpoint ends bit for bit as one never interrupted", arguments: ["cycling-bonus", "vice"])
+    @Test("a run resumed from a checkpoint ends bit for bit as one never interrupted", .tags(.slow), .skippedInFastTier,
+          arguments: ["cycling-bonus", "vice"])
     func resumeIsExact(reward: String) throws {
         var configuration = smallConfiguration(seed: 3)
         // The test's cycling bonus is no reward choice; its runs keep the dense reward's configuration.

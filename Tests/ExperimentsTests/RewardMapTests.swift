@@ -4,6 +4,7 @@ import Foundation
 import Render
 import Rewards
 import TaskSuite
+import TestSupport
 import Testing
 
 /// Shared pieces of the reward-map tests: a tiny meta-NML (the real one meta-trains for
@@ -67,14 +68,15 @@ struct RewardMapTests {
 
     @Test func mazePlaneReadsTheTask() throws {
         let plane = try MazePlane(try Fixture.registry.makeEnvironment("maze-zigzag-v1"))
-        #expect(plane.start == SIMD2(-3, -3))
-        #expect(plane.goal == SIMD2(3, 3))
-        #expect(plane.successRadius == 0.5)
+        let layout = plane.layout
+        #expect(layout.start == SIMD2(-3, -3))
+        #expect(layout.goal == SIMD2(3, 3))
+        #expect(layout.successRadius == 0.5)
         #expect(plane.lower == SIMD2(-4, -4) && plane.upper == SIMD2(4, 4))
         // Two inner walls (x = ±4/3) and four around the arena.
-        #expect(plane.walls.count == 6)
-        #expect(plane.walls.contains { $0.lower.x < -4.0 / 3 && $0.upper.x > -4.0 / 3 && $0.upper.y > 1.9 && $0.lower.y < -3.9 })
-        #expect(plane.extent.lower.x <= -4.2 + 1e-9 && plane.extent.upper.y >= 4.2 - 1e-9)
+        #expect(layout.walls.count == 6)
+        #expect(layout.walls.contains { $0.lower.x < -4.0 / 3 && $0.upper.x > -4.0 / 3 && $0.upper.y > 1.9 && $0.lower.y < -3.9 })
+        #expect(layout.walls.contains { $0.lower.x <= -4.2 + 1e-9 } && layout.walls.contains { $0.upper.y >= 4.2 - 1e-9 })
         #expect(plane.isSuccess(SIMD2(3.2, 3.2)) && !plane.isSuccess(SIMD2(2.4, 3)))
     }
 
@@ -91,7 +93,7 @@ struct RewardMapTests {
         let model = try #require(try RewardChoice.count.makeModel(environment: environment, preset: .fast, seed: 0))
         // Four visits to the cell around (−3, −3).
         try model.observe(features: try plane.features(of: Array(repeating: SIMD2(-3, -3), count: 4)))
-        let grid = try RewardGrid(model: model, plane: plane, resolution: 50)
+        let grid = try GridField(rewardsOf: model, over: plane, resolution: 50)
         #expect(grid.values.count == 2500)
         // Grid and count cells coincide (0.16 wide): (−3, −3) lies in row 6, column 6.
         #expect(grid.values[6 * 50 + 6] == -1 + 0.5)
@@ -108,9 +110,9 @@ struct RewardMapTests {
         let environment = try Fixture.registry.makeEnvironment("maze-zigzag-v1")
         let plane = try MazePlane(environment)
         let model = try #require(try RewardChoice.count.makeModel(environment: environment, preset: .fast, seed: 0))
-        let grid = try RewardGrid(model: model, plane: plane, resolution: 40)
-        let map = RewardMap(title: "t", subtitle: "s", dotsLabel: "dots")
-        let image = map.render(grid, plane: plane, dots: [], font: try BitmapFont.standard())
+        let grid = try GridField(rewardsOf: model, over: plane, resolution: 40)
+        let map = RewardMap.chart(title: "t", subtitle: "s", plane: plane, dots: [], dotsLabel: "dots")
+        let image = map.render(grid, font: try BitmapFont.standard())
         #expect(image.width == 640 && image.height == 560)
         var colours: [RGB8: Int] = [:]
         for y in 0..<image.height { for x in 0..<image.width { colours[image[x, y], default: 0] += 1 } }
@@ -120,16 +122,11 @@ struct RewardMapTests {
         #expect(colours[RGB8(68, 1, 84), default: 0] > 0)
         // The legend's 4×4 dot, then one 2×2 dot per state.
         #expect(colours[RGB8(255, 80, 50)] == 16)
-        let dotted = map.render(grid, plane: plane, dots: [SIMD2(0, -3), SIMD2(2, 0)], font: try BitmapFont.standard())
+        var dottedMap = map
+        dottedMap.dots = [SIMD2(0, -3), SIMD2(2, 0)]
+        let dotted = dottedMap.render(grid, font: try BitmapFont.standard())
         #expect(zip(dotted.pixels, image.pixels).filter { $0 != $1 }.count > 0)
         #expect((0..<(640 * 560)).filter { dotted[$0 % 640, $0 / 640] == RGB8(255, 80, 50) }.count == 16 + 2 * 4)
-    }
-
-    @Test func evenlySpacedDots() {
-        var map = RewardMap(title: "", subtitle: "", dotsLabel: "")
-        map.maximumDots = 4
-        #expect(map.dotIndices(3) == [0, 1, 2])
-        #expect(map.dotIndices(10) == [0, 2, 5, 7])
     }
 
     /// The same negatives and seed give the same PNG bytes; another seed gives another map.
@@ -195,7 +192,7 @@ struct RewardMapTests {
     }
 
     /// Each bad input fails with a message naming the problem and a non-zero exit status.
-    @Test func badInputsFailNamingTheProblem() throws {
+    @Test(.tags(.slow), .skippedInFastTier) func badInputsFailNamingTheProblem() throws {
         let directory = try Fixture.scratchDirectory("errors")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let negatives = "\(directory)/negatives.npy", wide = "\(directory)/wide.npy", empty = "\(directory)/empty.npy"

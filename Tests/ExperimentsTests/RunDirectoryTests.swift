@@ -4,6 +4,7 @@ import Foundation
 import NeuralNet
 import Rewards
 import TaskSuite
+import TestSupport
 import Testing
 
 func temporaryDirectory() throws -> URL {

@@ -1,9 +1,10 @@
 import Experiments
 import Foundation
+import TestSupport
 import Testing
 
 /// Real signals against the built `mural` (these tests start child processes and take seconds).
-@Suite("Signals (slow: child processes)", .serialized)
+@Suite("Signals", .serialized, .tags(.slow), .skippedInFastTier)
 struct SignalTests {
     @Test("mural train stopped by SIGTERM checkpoints, exits with 143, and its resume ends bit for bit as an uninterrupted run")
     func trainCheckpointsOnSIGTERM() throws {

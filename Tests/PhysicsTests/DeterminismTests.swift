@@ -1,6 +1,7 @@
 import CODE
 import Foundation
 import Physics
+import TestSupport
 import Testing
 
 @Suite("Determinism contract")
@@ -33,7 +34,8 @@ struct DeterminismTests {
         #expect(concurrent == expected)
     }
 
-    @Test("two processes give the same fingerprint as this one", arguments: ReferenceScene.Kind.allCases)
+    @Test("two processes give the same fingerprint as this one", .tags(.slow), .skippedInFastTier,
+          arguments: ReferenceScene.Kind.allCases)
     func acrossProcesses(kind: ReferenceScene.Kind) throws {
         let here = try fingerprint(kind, seed: 11, steps: 400)
         let first = try runMural(["fingerprint", "--scene", kind.rawValue, "--seed", "11", "--steps", "400"])
@@ -115,44 +117,27 @@ func rawPairOrder(_ world: World) -> [[Int]] {
     return collector.pairs
 }
 
-/// Runs the `mural` executable built alongside the tests and returns its trimmed output.
-func runMural(_ arguments: [String]) throws -> String {
-    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var candidates = [products.appendingPathComponent("mural")]
-    // The test bundle may live one level deeper (PackageTests.xctest/...).
-    candidates.append(products.deletingLastPathComponent().appendingPathComponent("mural"))
-    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw TestFailure("mural executable not found next to the tests; looked at \(candidates.map(\.path))")
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestFailure("mural \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-@Suite("mural bench physics")
-struct BenchPhysicsTests {
-    @Test("the direct-ODE baseline does exactly the wrapper's work")
-    func directLoopIsEquivalent() throws {
-        let output = try runMural(["bench", "physics", "--json", "--steps", "60", "--trials", "1"])
-        struct Report: Decodable { struct Scene: Decodable { var scene: String; var identicalToDirect: Bool }; var scenes: [Scene] }
-        let report = try JSONDecoder().decode(Report.self, from: Data(output.utf8))
-        #expect(report.scenes.map(\.scene) == ReferenceScene.Kind.allCases.map(\.rawValue))
-        for scene in report.scenes {
-            #expect(scene.identicalToDirect, "\(scene.scene): the direct loop's final state differs from the wrapper's")
+@Suite("Direct-ODE baseline")
+struct DirectODELoopTests {
+    /// `mural bench physics` reports the wrapper's overhead over this loop; it must do the same work.
+    @Test("the direct-ODE baseline does exactly the wrapper's work", arguments: ReferenceScene.Kind.allCases)
+    func directLoopIsEquivalent(kind: ReferenceScene.Kind) throws {
+        let scene = try ReferenceScene(kind, seed: 1)
+        for _ in 0..<50 { try scene.step() }
+        let start = scene.world.snapshot()
+        let actions = (0..<60).map { scene.action(at: start.stepCount + $0) }
+        for action in actions {
+            try scene.apply(action)
+            try scene.world.step()
         }
+        var wrapper = StateFingerprint()
+        wrapper.combine(scene.world)
+
+        try scene.world.restore(start)
+        var seed = UInt(start.solverSeed)
+        try DirectODELoop(scene).run(actions, solverSeed: &seed)
+        var direct = StateFingerprint()
+        direct.combine(scene.world)
+        #expect(direct == wrapper, "\(kind): the direct loop's final state differs from the wrapper's")
     }
 }

@@ -54,4 +54,14 @@ import Testing
         #expect(rendered == evaluated)
         #expect(rendered[0].finalObservation != rendered[1].finalObservation)
     }
+
+    /// `--camera` (shared by `render` and `bench render`) names a bad value.
+    @Test func badCameraIsRejectedNamingTheValue() {
+        do {
+            _ = try BenchRenderCommand.parse(["--camera", "orbit:45,30:0,0,0"])
+            Issue.record("a camera with two numbers should not parse")
+        } catch {
+            #expect(BenchRenderCommand.message(for: error).contains("'45,30'"))
+        }
+    }
 }

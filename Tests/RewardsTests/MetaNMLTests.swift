@@ -1,6 +1,7 @@
 import NeuralNet
 import Randomness
 @testable import Rewards
+import TestSupport
 import Testing
 
 @Suite struct MetaNMLTests {
@@ -83,7 +84,7 @@ import Testing
 
     /// Novel states get ≈ 0.5, states near the success examples get high rewards, and densely visited
     /// negative states get low rewards, after meta-training on a 2-D toy task.
-    @Test func qualitativeBehaviour() throws {
+    @Test(.tags(.slow), .skippedInFastTier) func qualitativeBehaviour() throws {
         let task = ToyTask(seed: 7)
         let model = try MetaNMLRewardModel(featureDimension: 2, configuration: smallMetaNMLConfiguration(hiddenSize: 256), seed: 1)
         try model.update(epoch: 0, data: task.trainingData())
@@ -96,7 +97,7 @@ import Testing
     }
 }
 
-@Suite struct MetaNMLAccuracyTests {
+@Suite(.tags(.slow), .skippedInFastTier) struct MetaNMLAccuracyTests {
     /// Meta-NML against exact CNML on a 2-D toy task whose states sit on five cells two units apart (far
     /// beyond τ = 0.5): A (−2, −2) only negatives, B (0, −2) mostly negatives, D (2, −2) mostly positives,
     /// C (2, 2) only positives, and empty space. The CNML reference fits, to convergence, the objective

@@ -1,27 +1,26 @@
-import Experiments
 import Foundation
-import Render
+@testable import Render
 import Testing
 
-@Suite("Learning-curve plots")
-struct LearningCurvePlotTests {
+@Suite("Line plots")
+struct LinePlotTests {
     let series = [
-        CurveSeries(name: "metanml", color: LearningCurvePlot.palette[0], x: [0, 5000, 10000, 20000],
-                    mean: [0, 0.4, 0.8, 0.9], lower: [0, 0.2, 0.6, 0.85], upper: [0, 0.6, 1, 0.95]),
-        CurveSeries(name: "vice", color: LearningCurvePlot.palette[1], x: [0, 5000, 10000, 20000],
-                    mean: [0, 0.1, 0.1, 0.2], lower: [0, 0, 0, 0.1], upper: [0, 0.2, 0.2, 0.3]),
+        LinePlot.Series(name: "metanml", color: LinePlot.palette[0], x: [0, 5000, 10000, 20000],
+                        y: [0, 0.4, 0.8, 0.9], lower: [0, 0.2, 0.6, 0.85], upper: [0, 0.6, 1, 0.95]),
+        LinePlot.Series(name: "vice", color: LinePlot.palette[1], x: [0, 5000, 10000, 20000],
+                        y: [0, 0.1, 0.1, 0.2], lower: [0, 0, 0, 0.1], upper: [0, 0.2, 0.2, 0.3]),
     ]
 
-    @Test("draws each mean where its value lies, and is deterministic")
+    @Test("draws each line where its value lies, and is deterministic")
     func drawsCurves() throws {
-        let plot = LearningCurvePlot(title: "maze-zigzag-v1")
+        let plot = LinePlot(title: "maze-zigzag-v1", xLabel: "environment steps", yLabel: "success")
         let font = try BitmapFont.standard()
         let image = plot.render(series, font: font)
         #expect(image == plot.render(series, font: font))
         if let directory = ProcessInfo.processInfo.environment["MURAL_PLOT_OUTPUT"] {
             try PNG.write(image, to: directory + "/learning-curves.png")
         }
-        // Find the plot's pixel for (20000, 0.9) and (20000, 0.2): the last points of each mean.
+        // Find the plot's pixel for (20000, 0.9) and (20000, 0.2): the last points of each line.
         func hasColor(_ color: RGB8, nearRow row: Int, column: Int) -> Bool {
             (row - 3...row + 3).contains { r in (column - 3...column + 3).contains { c in image[c, r] == color } }
         }
@@ -34,11 +33,12 @@ struct LearningCurvePlotTests {
         #expect(hasColor(series[0].color, nearRow: rowsA[0], column: rightColumn))
     }
 
-    @Test("axis labels are compact")
+    @Test("axis labels are compact, axis tops round")
     func labels() {
-        #expect(LearningCurvePlot.compactLabel(1500) == "1.5k")
-        #expect(LearningCurvePlot.compactLabel(200_000) == "200k")
-        #expect(LearningCurvePlot.compactLabel(1_000_000) == "1M")
-        #expect(LearningCurvePlot.compactLabel(0) == "0")
+        #expect(LinePlot.compactLabel(1500) == "1.5k")
+        #expect(LinePlot.compactLabel(200_000) == "200k")
+        #expect(LinePlot.compactLabel(1_000_000) == "1M")
+        #expect(LinePlot.compactLabel(0) == "0")
+        #expect(LinePlot.niceCeiling(3.1) == 5 && LinePlot.niceCeiling(0.21) == 0.25 && LinePlot.niceCeiling(10) == 10)
     }
 }

@@ -1,34 +1,35 @@
 import Foundation
-import Render
 
-/// One line of a learning-curve plot: a mean with a shaded band (for example a 95 % interval
-/// over seeds).
-public struct CurveSeries: Sendable {
-    public var name: String
-    public var color: RGB8
-    public var x: [Double]
-    public var mean: [Double]
-    public var lower: [Double]
-    public var upper: [Double]
+/// A line chart: each series a line through its points over a shaded band (for example a mean
+/// with a 95 % interval), on a grid with labelled ticks and a legend. Drawn with the bitmap font
+/// from `Assets/fonts`, pixel for pixel the same on every machine.
+public struct LinePlot {
+    /// One line and its band.
+    public struct Series: Sendable {
+        public var name: String
+        public var color: RGB8
+        public var x: [Double]
+        public var y: [Double]
+        /// The band's edges at each x.
+        public var lower: [Double]
+        public var upper: [Double]
 
-    public init(name: String, color: RGB8, x: [Double], mean: [Double], lower: [Double], upper: [Double]) {
-        precondition(x.count == mean.count && x.count == lower.count && x.count == upper.count,
-                     "series '\(name)' has columns of different lengths")
-        self.name = name
-        self.color = color
-        self.x = x
-        self.mean = mean
-        self.lower = lower
-        self.upper = upper
+        public init(name: String, color: RGB8, x: [Double], y: [Double], lower: [Double], upper: [Double]) {
+            precondition(x.count == y.count && x.count == lower.count && x.count == upper.count,
+                         "series '\(name)' has columns of different lengths")
+            self.name = name
+            self.color = color
+            self.x = x
+            self.y = y
+            self.lower = lower
+            self.upper = upper
+        }
     }
-}
 
-/// Draws learning curves (success against environment steps) as a PNG-ready image, with the
-/// bitmap font from `Assets/fonts`.
-public struct LearningCurvePlot {
     public var title: String
-    public var xLabel = "environment steps"
-    public var yLabel = "success"
+    public var xLabel: String
+    public var yLabel: String
+    /// The vertical axis; the horizontal one runs from 0 to the largest x (at least 1).
     public var yRange: ClosedRange<Double> = 0...1
     public var width = 720
     public var height = 440
@@ -39,9 +40,13 @@ public struct LearningCurvePlot {
         RGB8(255, 127, 14), RGB8(140, 86, 75),
     ]
 
-    public init(title: String) { self.title = title }
+    public init(title: String, xLabel: String, yLabel: String) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+    }
 
-    public func render(_ series: [CurveSeries], font: BitmapFont) -> RGBImage {
+    public func render(_ series: [Series], font: BitmapFont) -> RGBImage {
         var image = RGBImage(width: width, height: height, fill: RGB8(255, 255, 255))
         let scale = 2
         let left = 16 + 5 * font.advance * scale, right = width - 8 - 2 * font.advance * scale
@@ -61,11 +66,11 @@ public struct LearningCurvePlot {
             font.draw(label, in: &image, x: left - 8 - font.width(of: label, scale: scale), y: y - font.glyphHeight * scale / 2,
                       color: ink, scale: scale)
         }
-        let step = LearningCurvePlot.niceStep(xMax / 5)
+        let step = Self.niceStep(xMax / 5)
         for tick in stride(from: 0.0, through: xMax + 1e-9, by: step) {
             let x = Int(px(tick).rounded())
             image.fill(x: x, y: top, width: 1, height: bottom - top, with: grid)
-            let label = LearningCurvePlot.compactLabel(tick)
+            let label = Self.compactLabel(tick)
             font.draw(label, in: &image, x: x - font.width(of: label, scale: scale) / 2, y: bottom + 8, color: ink, scale: scale)
         }
         image.fill(x: left, y: bottom, width: right - left, height: 1, with: ink)
@@ -84,16 +89,15 @@ public struct LearningCurvePlot {
                     let high = py(s.upper[i] + t * (s.upper[i + 1] - s.upper[i]))
                     let low = py(s.lower[i] + t * (s.lower[i + 1] - s.lower[i]))
                     for row in Int(high.rounded())...max(Int(high.rounded()), Int(low.rounded())) {
-                        blend(&image, column, row, s.color, alpha: 0.18)
+                        image.blend(column, row, s.color, alpha: 0.18)
                     }
                 }
             }
         }
         for s in series {
-            for i in 0..<max(s.x.count - 1, 0) {
-                line(&image, from: (px(s.x[i]), py(s.mean[i])), to: (px(s.x[i + 1]), py(s.mean[i + 1])), color: s.color)
-            }
-            if s.x.count == 1 { line(&image, from: (px(s.x[0]), py(s.mean[0])), to: (px(s.x[0]), py(s.mean[0])), color: s.color) }
+            func point(_ i: Int) -> SIMD2<Double> { SIMD2(px(s.x[i]), py(s.y[i])) }
+            for i in 0..<max(s.x.count - 1, 0) { image.thickLine(from: point(i), to: point(i + 1), colour: s.color) }
+            if s.x.count == 1 { image.thickLine(from: point(0), to: point(0), colour: s.color) }
         }
 
         // Legend, top left inside the axes.
@@ -106,33 +110,17 @@ public struct LearningCurvePlot {
         return image
     }
 
-    private func blend(_ image: inout RGBImage, _ x: Int, _ y: Int, _ color: RGB8, alpha: Double) {
-        guard x >= 0, y >= 0, x < image.width, y < image.height else { return }
-        let old = image[x, y]
-        func mix(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Double(a) * (1 - alpha) + Double(b) * alpha).rounded()) }
-        image[x, y] = RGB8(mix(old.red, color.red), mix(old.green, color.green), mix(old.blue, color.blue))
-    }
-
-    /// A 2.5-pixel-wide line: samples every quarter pixel and stamps a small disc.
-    private func line(_ image: inout RGBImage, from a: (Double, Double), to b: (Double, Double), color: RGB8) {
-        let samples = max(Int((max(abs(b.0 - a.0), abs(b.1 - a.1)) * 4).rounded(.up)), 1)
-        for k in 0...samples {
-            let t = Double(k) / Double(samples)
-            let x = a.0 + t * (b.0 - a.0), y = a.1 + t * (b.1 - a.1)
-            for dy in -1...1 {
-                for dx in -1...1 where dx * dx + dy * dy <= 1 {
-                    let column = Int(x.rounded()) + dx, row = Int(y.rounded()) + dy
-                    if column >= 0, row >= 0, column < image.width, row < image.height { image[column, row] = color }
-                }
-            }
-        }
-    }
-
     /// The 1-2-5 step at or above `raw`.
     static func niceStep(_ raw: Double) -> Double {
         let magnitude = pow(10, floor(log10(max(raw, 1e-12))))
         for factor in [1.0, 2.0, 5.0, 10.0] where factor * magnitude >= raw { return factor * magnitude }
         return 10 * magnitude
+    }
+
+    /// The smallest of 1, 2, 2.5 or 5 × 10ᵏ at or above `value`: a round top for an axis.
+    public static func niceCeiling(_ value: Double) -> Double {
+        let magnitude = pow(10, (log10(value)).rounded(.down))
+        return [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= value * (1 - 1e-12) }!
     }
 
     /// 1500 → "1.5k", 200000 → "200k", 1000000 → "1M".
