@@ -1,6 +1,5 @@
 import Foundation
 import NeuralNet
-import Randomness
 import Rewards
 
 /// One epoch of paper-size meta-NML at several OpenBLAS thread counts, for cells that may use k
@@ -56,27 +55,15 @@ public struct MetaNMLThreadsBenchmark: Sendable {
 
     /// A fresh seeded model's one-step update and the epoch's queries, timed.
     private func epoch() throws -> (metaEpoch: Double, queries: Double, rewards: [Float]) {
-        let dimension = 2
-        var generator = RandomGenerator(seed: seed)
-        func features(_ rows: Int, near centre: Float, spread: Float) -> FeatureMatrix {
-            let values = (0..<(rows * dimension)).map { _ in centre + Float(generator.uniform(-Double(spread)...Double(spread))) }
-            return try! FeatureMatrix(rows: rows, columns: dimension, values: values)
-        }
-        let replay = features(20_000, near: 0, spread: 4), positives = features(150, near: 3, spread: 0.1)
-        let data = RewardTrainingData(
-            positives: positives, positiveObservations: positives,
-            sampleNegatives: { count, g in
-                let rows = replay.gathering((0..<count).map { _ in g.index(below: replay.rows) })
-                return NegativeSample(features: rows, observations: rows)
-            },
-            logPolicy: { observations in [Float](repeating: 0, count: observations.rows) })
+        var synthetic = SyntheticRewardData(seed: seed, dimension: 2)
+        let (data, _) = synthetic.trainingData()
         var configuration = MetaNMLRewardModel.Configuration.paper(.maze)
         configuration.hiddenSize = hidden
         // One update of one Adam step (8 query points × both labels = 16 tasks).
         configuration.queryPoolNegatives = 8
         configuration.initialMetaEpochs = 1
-        let model = try MetaNMLRewardModel(featureDimension: dimension, configuration: configuration, seed: seed)
-        let queryFeatures = features(queries, near: 0, spread: 4)
+        let model = try MetaNMLRewardModel(featureDimension: synthetic.dimension, configuration: configuration, seed: seed)
+        let queryFeatures = synthetic.features(queries, spread: 4)
         var start = Elapsed.now().wall
         let summary = try model.update(epoch: 0, data: data)
         precondition(summary.optimizerSteps == 1, "the timed update should be one Adam step")

@@ -1,6 +1,5 @@
 import Foundation
 import NeuralNet
-import Randomness
 import Rewards
 
 /// Reward-model costs on one OpenBLAS thread: meta-NML query throughput (batched and naive
@@ -79,28 +78,16 @@ public struct RewardBenchmark: Sendable {
     /// Runs on one OpenBLAS thread (and leaves OpenBLAS so), telling `progress` which phase it is in.
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         BLASRuntime.setThreadCount(1)
-        var generator = RandomGenerator(seed: seed)
-        func features(_ rows: Int, near centre: Float?, spread: Float) -> FeatureMatrix {
-            let values = (0..<(rows * dimension)).map { _ in (centre ?? 0) + Float(generator.uniform(-Double(spread)...Double(spread))) }
-            return try! FeatureMatrix(rows: rows, columns: dimension, values: values)
-        }
-        let replay = features(20_000, near: nil, spread: 4)
-        let positives = features(150, near: 3, spread: 0.1)
-        let data = RewardTrainingData(
-            positives: positives, positiveObservations: positives,
-            sampleNegatives: { count, g in
-                let rows = replay.gathering((0..<count).map { _ in g.index(below: replay.rows) })
-                return NegativeSample(features: rows, observations: rows)
-            },
-            logPolicy: { observations in (0..<observations.rows).map { -Float(observations.row($0).first!) } })
+        var synthetic = SyntheticRewardData(seed: seed, dimension: dimension)
+        let (data, positives) = synthetic.trainingData()
 
         // Meta-NML queries: batched (cold: including the per-(θ, F) precompute; warm: reusing it) and naive.
         var configuration = MetaNMLRewardModel.Configuration.paper(.maze)
         configuration.hiddenSize = hidden
         let model = try MetaNMLRewardModel(featureDimension: dimension, configuration: configuration, seed: seed)
-        try model.setFinetuningSet(negatives: features(configuration.finetuningNegatives, near: nil, spread: 4),
+        try model.setFinetuningSet(negatives: synthetic.features(configuration.finetuningNegatives, spread: 4),
                                    positives: positives.gathering((0..<configuration.finetuningPositives).map { $0 % positives.rows }))
-        let queryFeatures = features(queries, near: nil, spread: 4)
+        let queryFeatures = synthetic.features(queries, spread: 4)
         let plan = model.makeAdaptationPlan(queryCount: queries)
         progress("meta-NML batched, \(queries) queries at H = \(hidden)")
         var start = Elapsed.now().wall
