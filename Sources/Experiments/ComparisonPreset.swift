@@ -134,8 +134,7 @@ public struct ComparisonSettings: Equatable, Sendable {
             hiddenSizes: overrides.hiddenSizes ?? base.hiddenSizes, rewardPreset: overrides.rewardPreset ?? base.rewardPreset,
             taskSteps: overrides.steps == nil ? base.taskSteps : [:], taskSeeds: overrides.seeds == nil ? base.taskSeeds : [:],
             rewardTuning: base.rewardTuning)
-        // One thread is the default, and is spelled by leaving it out, so that files keep their bytes.
-        settings.blasThreads = overrides.blasThreads.flatMap { $0 == 1 ? nil : $0 } ?? base.blasThreads
+        settings.blasThreads = overrides.blasThreads.map(TrainingConfiguration.blasThreads) ?? base.blasThreads
         try settings.validate()
         return settings
     }

@@ -53,11 +53,7 @@ public struct TrainingConfigurationFile {
         try set(root, "checkpointInterval", \.checkpointInterval) { try root.int($0, in: counts) }
         try set(root, "successExamples", \.successExamples) { try root.int($0, in: counts) }
         try set(root, "rewardPreset", \.rewardPreset) { try root.named($0, "preset") }
-        // One thread is the default, spelled by leaving it out, so that config.json keeps its bytes.
-        try set(root, "blasThreads", \.blasThreads) { key in
-            let count = try root.int(key, in: counts)
-            return count == 1 ? nil : count
-        }
+        try set(root, "blasThreads", \.blasThreads) { TrainingConfiguration.blasThreads(try root.int($0, in: counts)) }
         if root.has("rewardTuning") {
             let tuning = try root.table("rewardTuning")
             func positive(_ key: String) throws -> Float {

@@ -32,6 +32,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// another order, so it is part of the configuration and a resume under another is refused.
     public var blasThreads: Int?
 
+    /// The `blasThreads` value for `count` threads: one is the default and is spelled by leaving
+    /// it out, so that files written without a count keep their bytes.
+    public static func blasThreads(_ count: Int) -> Int? { count == 1 ? nil : count }
+
     public init(task: String, reward: RewardChoice, steps: Int, seed: UInt64) {
         self.task = task
         self.reward = reward

@@ -68,7 +68,7 @@ struct TrainCommand: ParsableCommand {
         if let hidden { configuration.sac.hiddenSizes = try parseSizes(hidden) }
         if let rewardPreset { configuration.rewardPreset = rewardPreset }
         if let examples { configuration.successExamples = examples }
-        if let threads { configuration.blasThreads = threads == 1 ? nil : threads }  // one: the default, left out of config.json
+        if let threads { configuration.blasThreads = TrainingConfiguration.blasThreads(threads) }
         try configuration.validate()
         return configuration
     }
