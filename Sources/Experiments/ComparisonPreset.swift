@@ -185,7 +185,7 @@ public struct ComparisonPreset: Sendable {
         name: "paper",
         purpose: "MURAL's benchmark at its reference budget, 1000 epochs of 1000 steps, and model sizes",
         settings: ComparisonSettings(
-            tasks: ["maze-zigzag-v1", "maze-spiral-v1", "pusher-v1", "door-v1", "hand-valve-v1"],
+            tasks: ["maze-zigzag-v1", "maze-spiral-v2", "pusher-v1", "door-v1", "hand-valve-v2"],
             rewards: ["metanml", "vice", "sparse", "count"], seeds: 5, steps: 1_000_000,
             evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .paper))
 
@@ -200,11 +200,11 @@ public struct ComparisonPreset: Sendable {
         name: "suite",
         purpose: "Does MURAL beat VICE? Every task, with baselines and the dense ceiling",
         settings: ComparisonSettings(
-            tasks: ["maze-zigzag-v1", "maze-spiral-v1", "pusher-v1", "door-v1", "hand-valve-v1"],
+            tasks: ["maze-zigzag-v1", "maze-spiral-v2", "pusher-v1", "door-v1", "hand-valve-v2"],
             rewards: ["metanml", "vice", "count", "sparse", "dense"], seeds: 5, steps: 300_000,
             evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [64, 64], rewardPreset: .fast,
-            taskSteps: ["maze-zigzag-v1": 300_000, "maze-spiral-v1": 300_000, "pusher-v1": 400_000],
-            taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v1": 10],
+            taskSteps: ["maze-zigzag-v1": 300_000, "maze-spiral-v2": 300_000, "pusher-v1": 400_000],
+            taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v2": 10],
             rewardTuning: RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3)))
 
     public static let all = [quick, suite, paper]

@@ -76,7 +76,7 @@ struct DoorParameters: Sendable {
 final class DoorScene: TaskScene {
     let world: World
     let parameters: DoorParameters
-    var hasFixedStart: Bool { parameters.openProbability == 0 }
+    var evaluationEpisodesRepeat: Bool { parameters.openProbability == 0 }
     let hand: KinematicHand
     private let door: Body
     private let hingeJoint: HingeJoint

@@ -100,7 +100,9 @@ struct HandValveParameters: Sendable {
 final class HandValveScene: TaskScene {
     let world: World
     let parameters: HandValveParameters
-    var hasFixedStart: Bool { parameters.valveStartAngles.lowerBound == parameters.valveStartAngles.upperBound }
+    /// Never, even from a fixed valve angle: the solver's randomised constraint order, seeded per
+    /// episode, makes the fingers' many contacts resolve differently.
+    var evaluationEpisodesRepeat: Bool { false }
     private let links: [[Body]]
     private let joints: [[HingeJoint]]
     private let valve: Body

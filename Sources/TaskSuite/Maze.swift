@@ -99,7 +99,7 @@ struct MazeParameters: Sendable {
 final class MazeScene: TaskScene {
     let world: World
     let parameters: MazeParameters
-    var hasFixedStart: Bool { parameters.startJitter == 0 }
+    var evaluationEpisodesRepeat: Bool { parameters.startJitter == 0 }
     let field: GeodesicField
     private let ball: Body
     private let controlTimestep: Double
@@ -218,11 +218,12 @@ final class MazeScene: TaskScene {
         for k in 0..<32 {
             let angle = Double(k) * (2 * Double.pi / 32)
             let direction = SIMD2(cos(angle), sin(angle))
-            for scale in [1.0, 0.6, 0.3] {
-                let target = p + direction * (reach * scale)
+            // The shortest move rounds a wall's corner whatever the reach.
+            for length in [reach, 0.6 * reach, 0.3 * reach, 0.15] {
+                let target = p + direction * length
                 guard field.isSegmentFree(p, target) else { continue }
                 let d = field.distance(from: target)
-                if d < bestDistance { bestDistance = d; best = direction * scale }
+                if d < bestDistance { bestDistance = d; best = direction * (length / reach) }
             }
         }
         return [best.x, best.y]

@@ -58,7 +58,7 @@ struct PusherParameters: Sendable {
 final class PusherScene: TaskScene {
     let world: World
     let parameters: PusherParameters
-    var hasFixedStart: Bool { parameters.puckStartX.lowerBound == parameters.puckStartX.upperBound }
+    var evaluationEpisodesRepeat: Bool { parameters.puckStartX.lowerBound == parameters.puckStartX.upperBound }
     let hand: KinematicHand
     private let puck: Body
 

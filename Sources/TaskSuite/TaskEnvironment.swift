@@ -59,9 +59,9 @@ public final class TaskEnvironment: Environment {
     }
 
     public var taskID: String { definition.id }
-    /// Whether every episode starts from the same state, so that deterministic evaluation
-    /// episodes repeat each other and only seeds vary.
-    public var hasFixedStart: Bool { scene.hasFixedStart }
+    /// Whether deterministic evaluation episodes repeat each other (a fixed start and nothing
+    /// random after it), so that only seeds vary.
+    public var evaluationEpisodesRepeat: Bool { scene.evaluationEpisodesRepeat }
     public var horizon: Int { definition.timing.horizon }
     public var controlTimestep: Double { definition.timing.controlTimestep }
     public var physicsTimestep: Double { definition.timing.physicsTimestep }

@@ -15,9 +15,9 @@ protocol TaskScene: AnyObject {
     /// Indices into the observation of the classifier features.
     var featureIndices: [Int] { get }
 
-    /// Whether every episode starts from the same state (then deterministic evaluation
-    /// episodes repeat each other).
-    var hasFixedStart: Bool { get }
+    /// Whether deterministic evaluation episodes repeat each other: every episode starts from
+    /// the same state and nothing random acts after it. Then seeds, not episodes, are samples.
+    var evaluationEpisodesRepeat: Bool { get }
     /// Samples the episode's initial state. The world has just been restored to its
     /// as-built state.
     func resetState(rng: inout RandomGenerator) throws

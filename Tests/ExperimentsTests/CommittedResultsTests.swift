@@ -31,8 +31,11 @@ struct CommittedResultsTests {
     func recompute(_ committed: URL) throws {
         let recomputed = try temporaryDirectory().appendingPathComponent("report")
         let log = recomputed.deletingLastPathComponent().appendingPathComponent("report.log")
+        // Results of tasks since re-versioned carry the task files they ran on.
+        let tasks = committed.appendingPathComponent("tasks")
+        let environment = FileManager.default.fileExists(atPath: tasks.path) ? ["MURAL_TASKS_DIR": tasks.path] : [:]
         let status = try mural(["report", recomputed.path, "--from-csv", committed.appendingPathComponent("evaluations.csv").path],
-                               log: log).waitForExit()
+                               log: log, environment: environment).waitForExit()
         try #require(status == 0, "mural report failed: \(text(log))")
         for file in ["summary.csv", "aggregates.csv", "profiles.csv", "iqm-curves.csv"] {
             #expect(text(recomputed.appendingPathComponent(file)) == text(committed.appendingPathComponent(file)),

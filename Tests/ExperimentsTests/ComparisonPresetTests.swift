@@ -28,8 +28,8 @@ struct ComparisonPresetTests {
     @Test("without a preset, tasks, rewards and steps are required and the rest take train's defaults")
     func withoutPreset() throws {
         let settings = try ComparisonSettings.resolve(
-            preset: nil, overrides: .init(tasks: ["maze-spiral-v1"], rewards: ["vice"], steps: 500))
-        #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v1"], rewards: ["vice"], seeds: 3, steps: 500,
+            preset: nil, overrides: .init(tasks: ["maze-spiral-v2"], rewards: ["vice"], steps: 500))
+        #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v2"], rewards: ["vice"], seeds: 3, steps: 500,
                                                evaluationInterval: 1000, evaluationEpisodes: 10, hiddenSizes: [256, 256],
                                                rewardPreset: .fast))
         #expect(throws: ExperimentError.missingSettings(["tasks", "steps"])) {
@@ -77,7 +77,7 @@ struct ComparisonPresetTests {
     func suitePreset() throws {
         let suite = ComparisonPreset.suite.settings
         #expect(suite.tasks.count == 5 && suite.rewards == ["metanml", "vice", "count", "sparse", "dense"])
-        #expect(suite.seeds(for: "maze-zigzag-v1") == 10 && suite.seeds(for: "maze-spiral-v1") == 10 && suite.seeds(for: "door-v1") == 5)
+        #expect(suite.seeds(for: "maze-zigzag-v1") == 10 && suite.seeds(for: "maze-spiral-v2") == 10 && suite.seeds(for: "door-v1") == 5)
         #expect(suite.cells.count == (2 * 10 + 3 * 5) * 5)
         #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
         #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3),

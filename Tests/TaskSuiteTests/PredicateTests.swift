@@ -10,7 +10,7 @@ struct PredicateTests {
         #expect(env.isSuccess([2.6, 2.8, 9, 9]))  // velocities do not matter
         #expect(!env.isSuccess([3, 3.5, 0, 0]))
         #expect(!env.isSuccess([-3, -3, 0, 0]))
-        let spiral = try registry.makeEnvironment("maze-spiral-v1")
+        let spiral = try registry.makeEnvironment("maze-spiral-v2")
         #expect(spiral.isSuccess([-0.5, 1.25, 0, 0]))
         #expect(!spiral.isSuccess([3, 3, 0, 0]))
     }
@@ -33,7 +33,7 @@ struct PredicateTests {
     }
 
     @Test func valveSuccessIsWithinTheToleranceOfAQuarterTurnAcrossTheWrap() throws {
-        let env = try registry.makeEnvironment("hand-valve-v1")
+        let env = try registry.makeEnvironment("hand-valve-v2")
         func observation(_ angle: Double) -> [Double] {
             [Double](repeating: 0, count: 32) + [cos(angle), sin(angle), 0]
         }
@@ -60,7 +60,7 @@ struct PredicateTests {
 
     @Test("the mazes' dense reward is the fraction of the way still to go: −1 at the start, 0 at the goal")
     func mazeDenseRewardIsScaled() throws {
-        for (task, goal) in [("maze-zigzag-v1", [3.0, 3]), ("maze-spiral-v1", [-0.5, 1.25])] {
+        for (task, goal) in [("maze-zigzag-v1", [3.0, 3]), ("maze-spiral-v2", [-0.5, 1.25])] {
             let maze = try registry.makeEnvironment(task)
             let start = try maze.reset(seed: 0)
             #expect(abs(maze.reward(.dense, start) + 1) < 1e-12, "\(task): \(maze.reward(.dense, start)) at the start")
@@ -70,10 +70,10 @@ struct PredicateTests {
 
     @Test(arguments: [
         ("maze-zigzag-v1", ["ball_x", "ball_y"]),
-        ("maze-spiral-v1", ["ball_x", "ball_y"]),
+        ("maze-spiral-v2", ["ball_x", "ball_y"]),
         ("pusher-v1", ["hand_x", "hand_y", "hand_z", "puck_x", "puck_y"]),
         ("door-v1", ["hand_x", "hand_y", "hand_z", "door_angle"]),
-        ("hand-valve-v1", ["valve_cos", "valve_sin"]),
+        ("hand-valve-v2", ["valve_cos", "valve_sin"]),
     ])
     func classifierFeaturesArePositionsWithoutVelocities(id: String, names: [String]) throws {
         let env = try registry.makeEnvironment(id)
@@ -99,7 +99,7 @@ struct PredicateTests {
                 #expect(zip(spec.lower, spec.upper).allSatisfy { $0 <= $1 })
             }
             #expect(env.actionSpec.lower.allSatisfy { $0 == -1 } && env.actionSpec.upper.allSatisfy { $0 == 1 })
-            #expect(env.horizon == (id == "hand-valve-v1" ? 200 : 100))
+            #expect(env.horizon == (id == "hand-valve-v2" ? 200 : 100))
             #expect(abs(env.controlTimestep - env.physicsTimestep * Double(env.definition.timing.substeps)) < 1e-15)
         }
     }

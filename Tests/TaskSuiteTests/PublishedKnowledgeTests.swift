@@ -14,7 +14,7 @@ struct PublishedKnowledgeTests {
 
     /// The layout's walls are the world's static boxes, its start is where a reset puts the ball,
     /// and its indices name the ball's x and y.
-    @Test("a maze's planar layout matches its world", arguments: ["maze-zigzag-v1", "maze-spiral-v1"])
+    @Test("a maze's planar layout matches its world", arguments: ["maze-zigzag-v1", "maze-spiral-v2"])
     func mazeLayoutMatchesTheWorld(task: String) throws {
         let env = try registry.makeEnvironment(task)
         let layout = try #require(env.planarLayout)
@@ -34,7 +34,7 @@ struct PublishedKnowledgeTests {
         #expect(SIMD2(goal.position.x, goal.position.y) == layout.goal)
     }
 
-    @Test("only mazes are planar", arguments: ["pusher-v1", "door-v1", "hand-valve-v1"])
+    @Test("only mazes are planar", arguments: ["pusher-v1", "door-v1", "hand-valve-v2"])
     func otherTasksHaveNoLayout(task: String) throws {
         #expect(try registry.makeEnvironment(task).planarLayout == nil)
     }

@@ -17,8 +17,9 @@ public func muralExecutable() throws -> URL {
     return executable
 }
 
-/// Starts `mural`, its output and errors appended to `log`.
-public func mural(_ arguments: [String], log: URL) throws -> Process {
+/// Starts `mural`, its output and errors appended to `log`, with `environment` added to this
+/// process's.
+public func mural(_ arguments: [String], log: URL, environment: [String: String] = [:]) throws -> Process {
     let executable = try muralExecutable()
     if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
     let output = try FileHandle(forWritingTo: log)
@@ -26,6 +27,9 @@ public func mural(_ arguments: [String], log: URL) throws -> Process {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+    }
     process.standardOutput = output
     process.standardError = output
     try process.run()
