@@ -39,6 +39,9 @@ class BuildWithSwift(build_py):
         shutil.copy2(pathlib.Path(binaries) / LIBRARY, package / LIBRARY)
         tasks = package / "tasks"
         tasks.mkdir(exist_ok=True)
+        # A re-versioned task must not linger from an earlier build.
+        for stale in tasks.glob("*.yaml"):
+            stale.unlink()
         for task in sorted((root / "Tasks").glob("*.yaml")):
             shutil.copy2(task, tasks / task.name)
 
