@@ -120,7 +120,7 @@ struct CompareCommand: ParsableCommand {
             throw interruption.exit(advice: "the same command continues the comparison, and stopped cells resume from their checkpoints")
         }
 
-        let fixedStart = try Set(settings.tasks.filter { try registry.makeEnvironment($0).evaluationEpisodesRepeat })
+        let fixedStart = try registry.tasksWhoseEvaluationEpisodesRepeat(settings.tasks)
         var report = try ComparisonReport(grid: grid, results: results, fixedStartTasks: fixedStart)
         report.pictures = pictures
         // validate() has resolved the preset's name.

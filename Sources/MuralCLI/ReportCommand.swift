@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
         }
         let registry = try TaskRegistry.located()
         let tasks = Set(runs.map(\.task) + incomplete.map(\.task))
-        let fixedStart = try Set(tasks.filter { try registry.makeEnvironment($0).evaluationEpisodesRepeat })
+        let fixedStart = try registry.tasksWhoseEvaluationEpisodesRepeat(tasks)
         let cells = runs.map { CellResult(cell: GridCell(task: $0.task, reward: $0.method, seed: $0.seed), status: .completed) }
             + incomplete.map { CellResult(cell: $0, status: .incomplete) }
         try RunDirectory.ensureWritable(url)

@@ -53,6 +53,12 @@ public struct TaskRegistry: Sendable {
         try TaskRegistry.makeEnvironment(try definition(id), reward: reward, terminatesOnSuccess: terminatesOnSuccess)
     }
 
+    /// Those of `ids` whose deterministic evaluation episodes repeat each other, so that reports
+    /// count their seeds, not their episodes.
+    public func tasksWhoseEvaluationEpisodesRepeat(_ ids: some Sequence<String>) throws -> Set<String> {
+        try Set(ids.filter { try makeEnvironment($0).evaluationEpisodesRepeat })
+    }
+
     /// A new environment for a definition (for example one parsed from a modified file).
     public static func makeEnvironment(_ definition: TaskDefinition, reward: RewardKind = .successIndicator,
                                        terminatesOnSuccess: Bool = false) throws -> TaskEnvironment {
