@@ -90,6 +90,35 @@ struct ComparisonPresetTests {
                 "--seeds and --steps apply to every task")
     }
 
+    @Test("a task's own target entropy: read per task, finite, kept by --steps and --seeds, and described only when the grid has one")
+    func taskTargetEntropies() throws {
+        var settings = ComparisonPreset.quick.settings
+        let plain = settings.budgetDescription
+        settings.taskTargetEntropies = ["maze-spiral-v1": 0]
+        try settings.validate()
+        #expect(settings.targetEntropy(for: "maze-spiral-v1") == 0 && settings.targetEntropy(for: "maze-zigzag-v1") == nil)
+        #expect(settings.taskEntropies == nil && settings.budgetDescription == plain,
+                "an entropy of a task outside the grid is neither recorded nor described: \(settings.budgetDescription)")
+        settings.tasks.append("maze-spiral-v1")
+        #expect(settings.taskEntropies == ["maze-spiral-v1": 0])
+        #expect(settings.budgetDescription == plain.replacingOccurrences(of: "1 task(s)", with: "2 task(s)")
+                + "; SAC target entropy 0.0 on maze-spiral-v1 (−|A| on the other tasks)", "\(settings.budgetDescription)")
+        settings.taskTargetEntropies["maze-zigzag-v1"] = -0.5
+        #expect(settings.budgetDescription.hasSuffix("; SAC target entropy -0.5 on maze-zigzag-v1, 0.0 on maze-spiral-v1"),
+                "\(settings.budgetDescription)")
+
+        var suite = ComparisonPreset.suite
+        suite.settings.taskTargetEntropies = ["maze-spiral-v1": 0]
+        let overridden = try ComparisonSettings.resolve(preset: suite, overrides: .init(seeds: 2, steps: 1000))
+        #expect(overridden.taskTargetEntropies == ["maze-spiral-v1": 0], "--steps and --seeds replace budgets, not target entropies")
+        #expect(overridden.taskSteps.isEmpty && overridden.taskSeeds.isEmpty)
+
+        settings.taskTargetEntropies["maze-zigzag-v1"] = .infinity
+        #expect(throws: ExperimentError.invalidSetting(setting: "the target entropy of maze-zigzag-v1", problem: "must be finite, got inf")) {
+            try settings.validate()
+        }
+    }
+
     @Test("--dry-run prints every cell and the estimated cost, and writes nothing")
     func dryRun() throws {
         let directory = try temporaryDirectory().appendingPathComponent("suite")
