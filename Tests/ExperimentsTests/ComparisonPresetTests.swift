@@ -172,11 +172,20 @@ struct ComparisonPresetTests {
                              rewardPreset: .fast, taskSteps: budgets, rewardTuning: nil)
         }
         let first = record(["a": 100, "b": 200])
-        #expect(record(["c": 600]).growing(first).taskSteps == ["a": 100, "b": 200, "c": 600])
-        #expect(record(["b": 200, "c": 600]).growing(first).taskSteps == ["a": 100, "b": 200, "c": 600])
-        #expect(record(["b": 250]).growing(first) == record(["b": 250]), "a changed budget must not be merged away")
-        #expect(record(["c": 600], hidden: [8]).growing(first).hiddenSizes == [8], "other settings are compared as they are")
-        #expect(first.growing(nil) == first)
+        // The directory holds runs of a and b, and of d at the shared 300 steps.
+        func grow(_ record: ComparisonRecord, _ tasks: [String]) throws -> ComparisonRecord {
+            try record.growing(first, tasks: tasks, earlierTasks: ["a", "b", "d"], directory: "/cmp")
+        }
+        #expect(try grow(record(["c": 600]), ["c"]).taskSteps == ["a": 100, "b": 200, "c": 600])
+        #expect(try grow(record(["b": 200, "c": 600]), ["b", "c"]).taskSteps == ["a": 100, "b": 200, "c": 600])
+        #expect(throws: ExperimentError.taskSettingMismatch(path: "/cmp", task: "b", recorded: "200 steps", given: "250 steps"),
+                "a changed budget must be refused, not merged away") { try grow(record(["b": 250]), ["b"]) }
+        #expect(throws: ExperimentError.taskSettingMismatch(path: "/cmp", task: "d", recorded: "300 steps", given: "600 steps"),
+                "a task that ran at the shared budget cannot get its own") { try grow(record(["d": 600]), ["d"]) }
+        #expect(throws: ExperimentError.taskSettingMismatch(path: "/cmp", task: "a", recorded: "100 steps", given: "300 steps"),
+                "a task with its own budget cannot fall back to the shared one") { try grow(record(nil), ["a"]) }
+        #expect(try grow(record(["c": 600], hidden: [8]), ["c"]).hiddenSizes == [8], "other settings are compared as they are")
+        #expect(try first.growing(nil, tasks: ["a"], earlierTasks: [], directory: "/cmp") == first)
 
         // The suite's budgets are recorded for the grid's own tasks only, so --tasks can grow it later.
         var settings = ComparisonPreset.suite.settings
