@@ -55,12 +55,16 @@ public struct ComparisonGrid: Sendable {
     public var trainingFile: URL?
     /// Environment steps of each task's runs; a task without an entry takes the training file's.
     public var steps: [String: Int]
+    /// SAC target entropy of each task's runs; a task without an entry takes the training file's.
+    public var targetEntropies: [String: Float]
 
-    public init(cells: [GridCell], directory: URL, trainingFile: URL? = nil, steps: [String: Int] = [:]) {
+    public init(cells: [GridCell], directory: URL, trainingFile: URL? = nil, steps: [String: Int] = [:],
+                targetEntropies: [String: Float] = [:]) {
         self.cells = cells
         self.directory = directory
         self.trainingFile = trainingFile
         self.steps = steps
+        self.targetEntropies = targetEntropies
     }
 
     /// Every task × reward × seed.
@@ -71,11 +75,13 @@ public struct ComparisonGrid: Sendable {
     }
 
     /// The grid of `settings` in `directory`, whose cells train with the settings' training file
-    /// (`ComparisonSettings.cellTrainingFile`, which the comparison writes there) and each task's steps.
+    /// (`ComparisonSettings.cellTrainingFile`, which the comparison writes there), each task's steps
+    /// and the target entropies of the tasks that have their own.
     public init(settings: ComparisonSettings, directory: URL) {
         self.init(cells: settings.cells, directory: directory,
                   trainingFile: directory.appendingPathComponent(ComparisonSettings.cellTrainingFileName),
-                  steps: Dictionary(uniqueKeysWithValues: settings.tasks.map { ($0, settings.steps(for: $0)) }))
+                  steps: Dictionary(uniqueKeysWithValues: settings.tasks.map { ($0, settings.steps(for: $0)) }),
+                  targetEntropies: settings.taskEntropies ?? [:])
     }
 
     /// The cells in the order they start: meta-NML's first, as they take longest, so that the
@@ -91,9 +97,8 @@ public struct ComparisonGrid: Sendable {
     /// The `mural train` that runs `cell`, or continues it. `relative` spells its paths relative
     /// to the comparison directory, for a plan whose cells run from there (`ComparisonPlan`).
     public func invocation(_ cell: GridCell, relative: Bool = false) -> MuralInvocation {
-        relative
-            ? .train(cell, configurationFile: trainingFile?.lastPathComponent, steps: steps[cell.task], runDirectory: cell.relativePath)
-            : .train(cell, configurationFile: trainingFile?.path, steps: steps[cell.task], runDirectory: runDirectory(cell).path)
+        .train(cell, configurationFile: relative ? trainingFile?.lastPathComponent : trainingFile?.path, steps: steps[cell.task],
+               targetEntropy: targetEntropies[cell.task], runDirectory: relative ? cell.relativePath : runDirectory(cell).path)
     }
 
     /// Runs every incomplete cell with `executable` (the `mural` binary). Besides a line as each

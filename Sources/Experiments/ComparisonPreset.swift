@@ -17,6 +17,9 @@ public struct ComparisonSettings: Equatable, Sendable {
     /// Per-task replacements of `steps` and `seeds` (the suite gives each task its own budget).
     public var taskSteps: [String: Int] = [:]
     public var taskSeeds: [String: Int] = [:]
+    /// Per-task SAC target entropies (a task without one keeps −|A|). The same for every reward of
+    /// the task, so its comparison stays fair.
+    public var taskTargetEntropies: [String: Float] = [:]
     /// The learned rewards' tuned settings (nil: the reward preset's).
     public var rewardTuning: RewardTuning?
     /// OpenBLAS threads of each cell (nil: one); see `TrainingConfiguration.blasThreads`.
@@ -24,7 +27,8 @@ public struct ComparisonSettings: Equatable, Sendable {
 
     public init(tasks: [String], rewards: [String], seeds: Int, steps: Int, evaluationInterval: Int,
                 evaluationEpisodes: Int, hiddenSizes: [Int], rewardPreset: RewardPreset,
-                taskSteps: [String: Int] = [:], taskSeeds: [String: Int] = [:], rewardTuning: RewardTuning? = nil) {
+                taskSteps: [String: Int] = [:], taskSeeds: [String: Int] = [:], taskTargetEntropies: [String: Float] = [:],
+                rewardTuning: RewardTuning? = nil) {
         self.tasks = tasks
         self.rewards = rewards
         self.seeds = seeds
@@ -35,6 +39,7 @@ public struct ComparisonSettings: Equatable, Sendable {
         self.rewardPreset = rewardPreset
         self.taskSteps = taskSteps
         self.taskSeeds = taskSeeds
+        self.taskTargetEntropies = taskTargetEntropies
         self.rewardTuning = rewardTuning
     }
 
@@ -43,12 +48,21 @@ public struct ComparisonSettings: Equatable, Sendable {
 
     /// The per-task budgets of the grid's own tasks (nil when no task has its own): what a
     /// comparison directory records, so that the grid can later grow by other tasks.
-    public var taskBudgets: [String: Int]? {
-        let own = taskSteps.filter { tasks.contains($0.key) }
-        return own.isEmpty ? nil : own
-    }
+    public var taskBudgets: [String: Int]? { ownTasks(taskSteps) }
     /// Seeds of `task` (seeds 0…n−1).
     public func seeds(for task: String) -> Int { taskSeeds[task] ?? seeds }
+
+    /// The SAC target entropy of each run on `task` (nil: −|A|).
+    public func targetEntropy(for task: String) -> Float? { taskTargetEntropies[task] }
+
+    /// The per-task target entropies of the grid's own tasks (nil when no task has its own),
+    /// recorded as `taskBudgets` are.
+    public var taskEntropies: [String: Float]? { ownTasks(taskTargetEntropies) }
+
+    private func ownTasks<Value>(_ values: [String: Value]) -> [String: Value]? {
+        let own = values.filter { tasks.contains($0.key) }
+        return own.isEmpty ? nil : own
+    }
 
     /// The training settings every cell shares, as a `mural train --config` file (JSON); the
     /// cell's task, reward, seed and steps come on the command line.
@@ -70,12 +84,21 @@ public struct ComparisonSettings: Equatable, Sendable {
     /// The name of that file in a comparison directory.
     public static let cellTrainingFileName = "cell-training.json"
 
-    /// "3 seeds of 120000 steps", or each task's budget.
+    /// "3 seeds of 120000 steps", or each task's budget; then the tasks' own target entropies, if any.
     public var budgetDescription: String {
         let budgets = tasks.map { "\($0): \(seeds(for: $0)) seeds of \(steps(for: $0)) steps" }
         let uniform = Set(tasks.map { "\(seeds(for: $0)) \(steps(for: $0))" }).count <= 1
         return "\(tasks.count) task(s) × \(rewards.count) reward(s) (\(rewards.joined(separator: ", "))), "
             + (uniform ? "\(seeds(for: tasks[0])) seed(s) of \(steps(for: tasks[0])) environment steps" : budgets.joined(separator: "; "))
+            + entropyDescription
+    }
+
+    /// "; SAC target entropy 0.0 on maze-spiral-v1 (−|A| on the other tasks)", or nothing when
+    /// every task keeps −|A|, so that grids without their own entropies are described as before.
+    private var entropyDescription: String {
+        let own = tasks.compactMap { task in targetEntropy(for: task).map { "\($0) on \(task)" } }
+        guard !own.isEmpty else { return "" }
+        return "; SAC target entropy \(own.joined(separator: ", "))" + (own.count < tasks.count ? " (−|A| on the other tasks)" : "")
     }
 
     /// Every cell, task by task, reward by reward, seed by seed.
@@ -133,7 +156,8 @@ public struct ComparisonSettings: Equatable, Sendable {
             evaluationEpisodes: overrides.evaluationEpisodes ?? base.evaluationEpisodes,
             hiddenSizes: overrides.hiddenSizes ?? base.hiddenSizes, rewardPreset: overrides.rewardPreset ?? base.rewardPreset,
             taskSteps: overrides.steps == nil ? base.taskSteps : [:], taskSeeds: overrides.seeds == nil ? base.taskSeeds : [:],
-            rewardTuning: base.rewardTuning)
+            // Not a budget: a task's target entropy stays whatever --steps and --seeds say.
+            taskTargetEntropies: base.taskTargetEntropies, rewardTuning: base.rewardTuning)
         settings.blasThreads = overrides.blasThreads.map(TrainingConfiguration.blasThreads) ?? base.blasThreads
         try settings.validate()
         return settings
@@ -151,6 +175,9 @@ public struct ComparisonSettings: Equatable, Sendable {
         try positive(steps, "steps")
         for (task, value) in taskSteps.sorted(by: { $0.key < $1.key }) { try positive(value, "the step budget of \(task)") }
         for (task, value) in taskSeeds.sorted(by: { $0.key < $1.key }) { try positive(value, "the seed count of \(task)") }
+        for (task, value) in taskTargetEntropies.sorted(by: { $0.key < $1.key }) where !value.isFinite {
+            throw ExperimentError.invalidSetting(setting: "the target entropy of \(task)", problem: "must be finite, got \(value)")
+        }
         try rewardTuning?.validate()
         try positive(evaluationInterval, "evaluationInterval")
         try positive(evaluationEpisodes, "evaluationEpisodes")

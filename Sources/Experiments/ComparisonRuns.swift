@@ -8,9 +8,9 @@ public enum ComparisonRuns {
     /// The complete runs under `directory` and the cells that are not complete yet, in task,
     /// method and seed order.
     public static func scan(_ directory: URL) throws -> (complete: [RunEvaluations], incomplete: [GridCell]) {
-        let root = directory.appendingPathComponent("runs")
+        let root = runs(of: directory)
         var complete: [RunEvaluations] = [], incomplete: [GridCell] = []
-        for task in try subdirectories(root) {
+        for task in try tasks(in: directory) {
             for method in try subdirectories(root.appendingPathComponent(task)) {
                 let seeds = try subdirectories(root.appendingPathComponent(task).appendingPathComponent(method))
                     .compactMap { name in name.hasPrefix("seed-") ? UInt64(name.dropFirst(5)) : nil }.sorted()
@@ -86,6 +86,11 @@ public enum ComparisonRuns {
         }
         return runs
     }
+
+    /// The tasks `directory` holds runs of, complete or not, in order.
+    public static func tasks(in directory: URL) throws -> [String] { try subdirectories(runs(of: directory)) }
+
+    private static func runs(of directory: URL) -> URL { directory.appendingPathComponent("runs") }
 
     private static func subdirectories(_ url: URL) throws -> [String] {
         var isDirectory: ObjCBool = false

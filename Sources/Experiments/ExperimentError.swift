@@ -4,6 +4,8 @@ import Foundation
 public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case unwritableDirectory(path: String, reason: String)
     case configurationMismatch(path: String)
+    /// A comparison directory holds runs of `task` trained with another budget or target entropy.
+    case taskSettingMismatch(path: String, task: String, recorded: String, given: String)
     case incompleteRunExists(path: String)
     case directoryInUse(path: String)
     case missingFile(path: String)
@@ -21,6 +23,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "cannot write to \(path): \(reason)"
         case .configurationMismatch(let path):
             return "\(path) already holds a run with a different configuration"
+        case let .taskSettingMismatch(path, task, recorded, given):
+            return "\(path) already holds runs of \(task) trained with \(recorded); this grid gives \(given)"
         case .incompleteRunExists(let path):
             return "\(path) already holds an unfinished run with this configuration"
         case .directoryInUse(let path):

@@ -17,14 +17,17 @@ public struct MuralInvocation: Hashable, Sendable, Codable {
 
     /// `mural train` of one grid cell into `runDirectory`, continuing the run if it is unfinished:
     /// the settings every cell shares come from `configurationFile` (a `--config` file, see
-    /// `ComparisonSettings.cellTrainingFile`), the cell's own from the cell; `steps` replaces the
-    /// file's, when given.
-    public static func train(_ cell: GridCell, configurationFile: String?, steps: Int?, runDirectory: String) -> MuralInvocation {
+    /// `ComparisonSettings.cellTrainingFile`), the cell's own from the cell; `steps` and
+    /// `targetEntropy` (the task's own, if it has one) replace the file's, when given.
+    public static func train(_ cell: GridCell, configurationFile: String?, steps: Int?, targetEntropy: Float? = nil,
+                             runDirectory: String) -> MuralInvocation {
         let configuration = configurationFile.map { ["--config", $0] } ?? []
         let budget = steps.map { ["--steps", String($0)] } ?? []
+        // Float's description reads back as the same number.
+        let entropy = targetEntropy.map { ["--target-entropy", String($0)] } ?? []
         return MuralInvocation(
             arguments: ["train"] + configuration + ["--task", cell.task, "--reward", cell.reward, "--seed", String(cell.seed)]
-                + budget + ["--out", runDirectory, "--resume"],
+                + budget + entropy + ["--out", runDirectory, "--resume"],
             directory: runDirectory)
     }
 

@@ -88,20 +88,14 @@ struct CompareCommand: ParsableCommand {
         // The directory's config.json records what every cell trains with: cells trained otherwise
         // would not be comparable, so other settings are refused unless --force. The grid itself
         // (tasks, rewards, seeds) may grow.
-        let record = ComparisonRecord(
-            mural: MuralVersion.string, blasCore: BLASRuntime.coreName, steps: settings.steps,
-            evaluationInterval: settings.evaluationInterval, evaluationEpisodes: settings.evaluationEpisodes,
-            hiddenSizes: settings.hiddenSizes, rewardPreset: settings.rewardPreset,
-            taskSteps: settings.taskBudgets, rewardTuning: settings.rewardTuning, blasThreads: settings.blasThreads)
+        let record = ComparisonRecord(settings: settings, mural: MuralVersion.string, blasCore: BLASRuntime.coreName)
         let lock = try RunDirectory.lock(directory)
         defer { withExtendedLifetime(lock) {} }
-        let recorded = force ? record : record.growing(ComparisonRecord.existing(in: directory))
-        _ = try OptionError.translating {
-            try RunDirectory.prepare(directory, configuration: canonicalJSON(recorded), mode: force ? .force : .resume)
-        }
+        try OptionError.translating { try record.prepare(directory, tasks: settings.tasks, force: force) }
 
         let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
-        // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps.
+        // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps
+        // (and its task's target entropy, if it has its own).
         try RunDirectory(directory).write(settings.cellTrainingFile(), to: ComparisonSettings.cellTrainingFileName)
         let grid = ComparisonGrid(settings: settings, directory: directory)
         if plan {

@@ -14,7 +14,7 @@ struct OptionError: Error, CustomStringConvertible {
     init(_ error: ExperimentError) {
         func option(_ setting: String) -> String { Self.options[setting] ?? setting }
         switch error {
-        case .configurationMismatch:
+        case .configurationMismatch, .taskSettingMismatch:
             description = "\(error); pass --force to overwrite it, or choose another directory"
         case .incompleteRunExists:
             description = "\(error); pass --resume to continue it or --force to start again"

@@ -33,6 +33,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Episodes per evaluation (default 10).") var evaluationEpisodes: Int?
     @Option(help: "Environment steps between checkpoints (default 5000).") var checkpointInterval: Int?
     @Option(help: "Hidden widths of the SAC networks, comma-separated (default 256,256).") var hidden: String?
+    // Unconditional, so that the usual negative values are read as values, not as options.
+    @Option(parsing: .unconditional, help: ArgumentHelp("SAC's target entropy, a finite number (default −|A|, minus the "
+                                                        + "number of action dimensions).", valueName: "entropy"))
+    var targetEntropy: String?
     @Option(help: "Learned-reward model sizes: fast (meta-NML with H = 128, the default) or paper.") var rewardPreset: RewardPreset?
     @Option(help: "Success examples for learned rewards (default 200).") var examples: Int?
     @Option(help: "OpenBLAS threads (default 1): a few speed up paper-size meta-NML; a resume must use the same count.")
@@ -66,6 +70,7 @@ struct TrainCommand: ParsableCommand {
         if let evaluationEpisodes { configuration.evaluationEpisodes = evaluationEpisodes }
         if let checkpointInterval { configuration.checkpointInterval = checkpointInterval }
         if let hidden { configuration.sac.hiddenSizes = try parseSizes(hidden) }
+        if let targetEntropy { configuration.sac.targetEntropy = try parseTargetEntropy(targetEntropy) }
         if let rewardPreset { configuration.rewardPreset = rewardPreset }
         if let examples { configuration.successExamples = examples }
         if let threads { configuration.blasThreads = TrainingConfiguration.blasThreads(threads) }
@@ -110,6 +115,14 @@ func parseSizes(_ text: String) throws -> [Int] {
         throw ValidationError("expected positive comma-separated integers such as 256,256, got '\(text)'")
     }
     return sizes.map { $0! }
+}
+
+/// Reads a `--target-entropy` value: the temperature chases it, so only a finite number means anything.
+func parseTargetEntropy(_ text: String) throws -> Float {
+    guard let entropy = Float(text.trimmingCharacters(in: .whitespaces)), entropy.isFinite else {
+        throw ValidationError("--target-entropy must be a finite number such as 0 or -2, got '\(text)'")
+    }
+    return entropy
 }
 
 /// A one-line progress display on standard error, redrawn in place on a terminal.

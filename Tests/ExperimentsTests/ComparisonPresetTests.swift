@@ -90,6 +90,35 @@ struct ComparisonPresetTests {
                 "--seeds and --steps apply to every task")
     }
 
+    @Test("a task's own target entropy: read per task, finite, kept by --steps and --seeds, and described only when the grid has one")
+    func taskTargetEntropies() throws {
+        var settings = ComparisonPreset.quick.settings
+        let plain = settings.budgetDescription
+        settings.taskTargetEntropies = ["maze-spiral-v1": 0]
+        try settings.validate()
+        #expect(settings.targetEntropy(for: "maze-spiral-v1") == 0 && settings.targetEntropy(for: "maze-zigzag-v1") == nil)
+        #expect(settings.taskEntropies == nil && settings.budgetDescription == plain,
+                "an entropy of a task outside the grid is neither recorded nor described: \(settings.budgetDescription)")
+        settings.tasks.append("maze-spiral-v1")
+        #expect(settings.taskEntropies == ["maze-spiral-v1": 0])
+        #expect(settings.budgetDescription == plain.replacingOccurrences(of: "1 task(s)", with: "2 task(s)")
+                + "; SAC target entropy 0.0 on maze-spiral-v1 (−|A| on the other tasks)", "\(settings.budgetDescription)")
+        settings.taskTargetEntropies["maze-zigzag-v1"] = -0.5
+        #expect(settings.budgetDescription.hasSuffix("; SAC target entropy -0.5 on maze-zigzag-v1, 0.0 on maze-spiral-v1"),
+                "\(settings.budgetDescription)")
+
+        var suite = ComparisonPreset.suite
+        suite.settings.taskTargetEntropies = ["maze-spiral-v1": 0]
+        let overridden = try ComparisonSettings.resolve(preset: suite, overrides: .init(seeds: 2, steps: 1000))
+        #expect(overridden.taskTargetEntropies == ["maze-spiral-v1": 0], "--steps and --seeds replace budgets, not target entropies")
+        #expect(overridden.taskSteps.isEmpty && overridden.taskSeeds.isEmpty)
+
+        settings.taskTargetEntropies["maze-zigzag-v1"] = .infinity
+        #expect(throws: ExperimentError.invalidSetting(setting: "the target entropy of maze-zigzag-v1", problem: "must be finite, got inf")) {
+            try settings.validate()
+        }
+    }
+
     @Test("--dry-run prints every cell and the estimated cost, and writes nothing")
     func dryRun() throws {
         let directory = try temporaryDirectory().appendingPathComponent("suite")
@@ -143,11 +172,20 @@ struct ComparisonPresetTests {
                              rewardPreset: .fast, taskSteps: budgets, rewardTuning: nil)
         }
         let first = record(["a": 100, "b": 200])
-        #expect(record(["c": 600]).growing(first).taskSteps == ["a": 100, "b": 200, "c": 600])
-        #expect(record(["b": 200, "c": 600]).growing(first).taskSteps == ["a": 100, "b": 200, "c": 600])
-        #expect(record(["b": 250]).growing(first) == record(["b": 250]), "a changed budget must not be merged away")
-        #expect(record(["c": 600], hidden: [8]).growing(first).hiddenSizes == [8], "other settings are compared as they are")
-        #expect(first.growing(nil) == first)
+        // The directory holds runs of a and b, and of d at the shared 300 steps.
+        func grow(_ record: ComparisonRecord, _ tasks: [String]) throws -> ComparisonRecord {
+            try record.growing(first, tasks: tasks, earlierTasks: ["a", "b", "d"], directory: "/cmp")
+        }
+        #expect(try grow(record(["c": 600]), ["c"]).taskSteps == ["a": 100, "b": 200, "c": 600])
+        #expect(try grow(record(["b": 200, "c": 600]), ["b", "c"]).taskSteps == ["a": 100, "b": 200, "c": 600])
+        #expect(throws: ExperimentError.taskSettingMismatch(path: "/cmp", task: "b", recorded: "200 steps", given: "250 steps"),
+                "a changed budget must be refused, not merged away") { try grow(record(["b": 250]), ["b"]) }
+        #expect(throws: ExperimentError.taskSettingMismatch(path: "/cmp", task: "d", recorded: "300 steps", given: "600 steps"),
+                "a task that ran at the shared budget cannot get its own") { try grow(record(["d": 600]), ["d"]) }
+        #expect(throws: ExperimentError.taskSettingMismatch(path: "/cmp", task: "a", recorded: "100 steps", given: "300 steps"),
+                "a task with its own budget cannot fall back to the shared one") { try grow(record(nil), ["a"]) }
+        #expect(try grow(record(["c": 600], hidden: [8]), ["c"]).hiddenSizes == [8], "other settings are compared as they are")
+        #expect(try first.growing(nil, tasks: ["a"], earlierTasks: [], directory: "/cmp") == first)
 
         // The suite's budgets are recorded for the grid's own tasks only, so --tasks can grow it later.
         var settings = ComparisonPreset.suite.settings

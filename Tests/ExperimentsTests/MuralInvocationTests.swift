@@ -32,6 +32,33 @@ struct MuralInvocationTests {
         #expect(grid.invocation(GridCell(task: "maze-zigzag-v1", reward: "vice", seed: 0)).arguments.contains(["--steps", "300"]))
     }
 
+    @Test("a task's own target entropy reaches its cells' mural train, in the plan too; other tasks' cells are spelled as before")
+    func targetEntropyInvocation() throws {
+        var settings = Self.settings
+        settings.taskTargetEntropies = ["door-v1": -0.5, "pusher-v1": 0]
+        let directory = try temporaryDirectory()
+        try RunDirectory(directory).write(settings.cellTrainingFile(), to: ComparisonSettings.cellTrainingFileName)
+        let grid = ComparisonGrid(settings: settings, directory: directory), before = ComparisonGrid(settings: Self.settings, directory: directory)
+        let door = GridCell(task: "door-v1", reward: "vice", seed: 0), maze = GridCell(task: "maze-zigzag-v1", reward: "vice", seed: 0)
+        #expect(grid.invocation(door).arguments.contains(["--target-entropy", "-0.5"]), "\(grid.invocation(door).arguments)")
+        let command = try TrainCommand.parse(Array(grid.invocation(door).arguments.dropFirst()))
+        #expect(try command.resolvedConfiguration().sac.targetEntropy == -0.5, "the cell must train with its task's target entropy")
+        #expect(grid.invocation(maze) == before.invocation(maze), "a task without its own entropy keeps its arguments")
+
+        let cost = try ComparisonCost(settings: settings, families: ["maze-zigzag-v1": .maze, "door-v1": .door])
+        let plan = ComparisonPlan(grid: grid, mural: "0", threads: 1, cost: cost)
+        let planBefore = ComparisonPlan(grid: before, mural: "0", threads: 1, cost: cost)
+        for (cell, earlier) in zip(plan.cells, planBefore.cells) {
+            var expected = earlier
+            if cell.id.hasPrefix("door-v1/") {
+                expected.arguments.insert(contentsOf: ["--target-entropy", "-0.5"], at: try #require(earlier.arguments.firstIndex(of: "--out")))
+            }
+            #expect(cell == expected, "\(cell.id): only the door's cells gain their task's target entropy")
+        }
+        #expect(!String(decoding: try canonicalJSON(planBefore), as: UTF8.self).contains("entropy"),
+                "a plan without target entropies must be written as before")
+    }
+
     @Test("without a training file or steps, a cell's invocation gives only the cell")
     func bareTrainInvocation() {
         let cell = GridCell(task: "maze-zigzag-v1", reward: "sparse", seed: 3)

@@ -47,6 +47,31 @@ struct TrainConfigurationFileTests {
         #expect(training == expected, "config.json holds \(training)")
     }
 
+    @Test("--target-entropy replaces the file's sac.targetEntropy, negative values included; a non-finite one is refused naming the option")
+    func targetEntropyOption() throws {
+        let directory = try temporaryDirectory()
+        let file = try write("task: maze-spiral-v1\nreward: dense\nsteps: 10\nsac:\n  targetEntropy: -1.5\n", in: directory)
+        let out = ["--out", directory.appendingPathComponent("run").path]
+        func entropy(_ arguments: [String]) throws -> Float? {
+            try TrainCommand.parse(arguments + out).resolvedConfiguration().sac.targetEntropy
+        }
+        #expect(try entropy(["--config", file]) == -1.5, "without the option, the file's value holds")
+        #expect(try entropy(["--config", file, "--target-entropy", "0"]) == 0, "the option replaces the file's value")
+        #expect(try entropy(["--target-entropy", "-2.5", "--config", file]) == -2.5, "a negative value is a value, not an option")
+        #expect(try entropy(["--task", "maze-spiral-v1", "--reward", "dense", "--steps", "10"]) == nil, "the default stays −|A|")
+        #expect(TrainCommand.helpMessage().contains("--target-entropy <entropy>"), "\(TrainCommand.helpMessage())")
+        for bad in ["nan", "inf", "-inf", "1e50", "high"] {
+            do {
+                _ = try TrainCommand.parse(["--config", file, "--target-entropy", bad] + out)
+                Issue.record("--target-entropy \(bad) should be refused")
+            } catch {
+                let message = TrainCommand.fullMessage(for: error)
+                #expect(message.contains("--target-entropy must be a finite number such as 0 or -2, got '\(bad)'"), "\(bad): \(message)")
+                #expect(TrainCommand.exitCode(for: error) != .success)
+            }
+        }
+    }
+
     @Test("JSON is read too, and a file may leave task, reward and steps to the command line")
     func jsonSubset() throws {
         let directory = try temporaryDirectory()
