@@ -82,6 +82,9 @@ struct ComparisonPresetTests {
         #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
         #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3),
                 "the tuning sweep's choice (results/tuning) is frozen into the suite")
+        #expect(suite.taskTargetEntropies == ["maze-spiral-v2": 0], "the spiral's ceiling needs SAC target entropy 0 (results/ceiling)")
+        #expect(suite.budgetDescription.hasSuffix("; SAC target entropy 0.0 on maze-spiral-v2 (−|A| on the other tasks)"),
+                "\(suite.budgetDescription)")
         let cellFile = String(decoding: try suite.cellTrainingFile(), as: UTF8.self)
         #expect(cellFile.contains("\"metaNMLInnerStepScale\" : 0.25") && cellFile.contains("\"viceLearningRate\" : 0.001"),
                 "cells train with the frozen tuning: \(cellFile)")
@@ -94,23 +97,21 @@ struct ComparisonPresetTests {
     func taskTargetEntropies() throws {
         var settings = ComparisonPreset.quick.settings
         let plain = settings.budgetDescription
-        settings.taskTargetEntropies = ["maze-spiral-v1": 0]
+        settings.taskTargetEntropies = ["maze-spiral-v2": 0]
         try settings.validate()
-        #expect(settings.targetEntropy(for: "maze-spiral-v1") == 0 && settings.targetEntropy(for: "maze-zigzag-v1") == nil)
+        #expect(settings.targetEntropy(for: "maze-spiral-v2") == 0 && settings.targetEntropy(for: "maze-zigzag-v1") == nil)
         #expect(settings.taskEntropies == nil && settings.budgetDescription == plain,
                 "an entropy of a task outside the grid is neither recorded nor described: \(settings.budgetDescription)")
-        settings.tasks.append("maze-spiral-v1")
-        #expect(settings.taskEntropies == ["maze-spiral-v1": 0])
+        settings.tasks.append("maze-spiral-v2")
+        #expect(settings.taskEntropies == ["maze-spiral-v2": 0])
         #expect(settings.budgetDescription == plain.replacingOccurrences(of: "1 task(s)", with: "2 task(s)")
-                + "; SAC target entropy 0.0 on maze-spiral-v1 (−|A| on the other tasks)", "\(settings.budgetDescription)")
+                + "; SAC target entropy 0.0 on maze-spiral-v2 (−|A| on the other tasks)", "\(settings.budgetDescription)")
         settings.taskTargetEntropies["maze-zigzag-v1"] = -0.5
-        #expect(settings.budgetDescription.hasSuffix("; SAC target entropy -0.5 on maze-zigzag-v1, 0.0 on maze-spiral-v1"),
+        #expect(settings.budgetDescription.hasSuffix("; SAC target entropy -0.5 on maze-zigzag-v1, 0.0 on maze-spiral-v2"),
                 "\(settings.budgetDescription)")
 
-        var suite = ComparisonPreset.suite
-        suite.settings.taskTargetEntropies = ["maze-spiral-v1": 0]
-        let overridden = try ComparisonSettings.resolve(preset: suite, overrides: .init(seeds: 2, steps: 1000))
-        #expect(overridden.taskTargetEntropies == ["maze-spiral-v1": 0], "--steps and --seeds replace budgets, not target entropies")
+        let overridden = try ComparisonSettings.resolve(preset: .suite, overrides: .init(seeds: 2, steps: 1000))
+        #expect(overridden.taskTargetEntropies == ["maze-spiral-v2": 0], "--steps and --seeds replace budgets, not target entropies")
         #expect(overridden.taskSteps.isEmpty && overridden.taskSeeds.isEmpty)
 
         settings.taskTargetEntropies["maze-zigzag-v1"] = .infinity
