@@ -82,8 +82,9 @@ struct ComparisonPresetTests {
         #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
         #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3),
                 "the tuning sweep's choice (results/tuning) is frozen into the suite")
-        #expect(suite.taskTargetEntropies == ["maze-spiral-v2": 0], "the spiral's ceiling needs SAC target entropy 0 (results/ceiling)")
-        #expect(suite.budgetDescription.hasSuffix("; SAC target entropy 0.0 on maze-spiral-v2 (−|A| on the other tasks)"),
+        #expect(suite.taskTargetEntropies == ["maze-zigzag-v1": 0, "maze-spiral-v2": 0],
+                "the mazes' ceilings need SAC target entropy 0 (results/ceiling)")
+        #expect(suite.budgetDescription.hasSuffix("; SAC target entropy 0.0 on maze-zigzag-v1, 0.0 on maze-spiral-v2 (−|A| on the other tasks)"),
                 "\(suite.budgetDescription)")
         let cellFile = String(decoding: try suite.cellTrainingFile(), as: UTF8.self)
         #expect(cellFile.contains("\"metaNMLInnerStepScale\" : 0.25") && cellFile.contains("\"viceLearningRate\" : 0.001"),
@@ -111,7 +112,8 @@ struct ComparisonPresetTests {
                 "\(settings.budgetDescription)")
 
         let overridden = try ComparisonSettings.resolve(preset: .suite, overrides: .init(seeds: 2, steps: 1000))
-        #expect(overridden.taskTargetEntropies == ["maze-spiral-v2": 0], "--steps and --seeds replace budgets, not target entropies")
+        #expect(overridden.taskTargetEntropies == ComparisonPreset.suite.settings.taskTargetEntropies,
+                "--steps and --seeds replace budgets, not target entropies")
         #expect(overridden.taskSteps.isEmpty && overridden.taskSeeds.isEmpty)
 
         settings.taskTargetEntropies["maze-zigzag-v1"] = .infinity
