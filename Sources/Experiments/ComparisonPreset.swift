@@ -1,4 +1,5 @@
 import Foundation
+import Rewards
 
 /// Everything a comparison varies: the grid (tasks × rewards × seeds) and the settings every
 /// cell trains with.
@@ -119,11 +120,13 @@ public struct ComparisonSettings: Equatable, Sendable {
         public var hiddenSizes: [Int]?
         public var rewardPreset: RewardPreset?
         public var blasThreads: Int?
+        /// VICE's loss, in place of the preset's (its other reward tuning stays).
+        public var viceLoss: VICERewardModel.LossKind?
 
         public init(tasks: [String]? = nil, rewards: [String]? = nil, seeds: Int? = nil, steps: Int? = nil,
                     evaluationInterval: Int? = nil, evaluationEpisodes: Int? = nil, hiddenSizes: [Int]? = nil,
-                    rewardPreset: RewardPreset? = nil, blasThreads: Int? = nil) {
-            self.blasThreads = blasThreads
+                    rewardPreset: RewardPreset? = nil, blasThreads: Int? = nil, viceLoss: VICERewardModel.LossKind? = nil) {
+            (self.blasThreads, self.viceLoss) = (blasThreads, viceLoss)
             self.tasks = tasks
             self.rewards = rewards
             self.seeds = seeds
@@ -159,6 +162,11 @@ public struct ComparisonSettings: Equatable, Sendable {
             // Not a budget: a task's target entropy stays whatever --steps and --seeds say.
             taskTargetEntropies: base.taskTargetEntropies, rewardTuning: base.rewardTuning)
         settings.blasThreads = overrides.blasThreads.map(TrainingConfiguration.blasThreads) ?? base.blasThreads
+        if let viceLoss = overrides.viceLoss {
+            var tuning = base.rewardTuning ?? RewardTuning()
+            tuning.viceLoss = viceLoss
+            settings.rewardTuning = tuning
+        }
         try settings.validate()
         return settings
     }

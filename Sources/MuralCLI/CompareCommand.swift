@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import NeuralNet
+import Rewards
 import TaskSuite
 
 struct CompareCommand: ParsableCommand {
@@ -37,6 +38,10 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Learned-reward model sizes: fast or paper (default fast without --preset).") var rewardPreset: RewardPreset?
     @Option(help: "OpenBLAS threads per cell (default 1); paper-size meta-NML gains from a few. Each cell then needs that many cores.")
     var threads: Int?
+    @Option(help: ArgumentHelp(
+        "VICE's loss (default: the preset's, else discriminator): discriminator (the paper's, with the policy's log π) or binaryCrossEntropy (the classifier alone).",
+        discussion: "A grid with another loss is another comparison: give it its own --out."))
+    var viceLoss: VICERewardModel.LossKind?
     @Flag(help: "Delete a comparison with other settings in the output directory and start again.") var force = false
     @Flag(help: "Print the cells and the estimated cost, and stop without writing anything.") var dryRun = false
     @Flag(help: ArgumentHelp(
@@ -59,7 +64,7 @@ struct CompareCommand: ParsableCommand {
         let overrides = ComparisonSettings.Overrides(
             tasks: tasks.map(list), rewards: rewards.map(list), seeds: seeds, steps: steps,
             evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
-            hiddenSizes: try hidden.map(parseSizes), rewardPreset: rewardPreset, blasThreads: threads)
+            hiddenSizes: try hidden.map(parseSizes), rewardPreset: rewardPreset, blasThreads: threads, viceLoss: viceLoss)
         do {
             return try ComparisonSettings.resolve(preset: try preset.map(ComparisonPreset.init(named:)), overrides: overrides)
         } catch let error as ExperimentError {
@@ -159,3 +164,5 @@ func currentExecutable() throws -> String {
     let path = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     return path
 }
+
+extension VICERewardModel.LossKind: ExpressibleByArgument {}

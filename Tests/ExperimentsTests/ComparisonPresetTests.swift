@@ -25,6 +25,31 @@ struct ComparisonPresetTests {
         #expect(overridden.tasks.count == 5 && overridden.seeds == 5 && overridden.evaluationInterval == 10_000)
     }
 
+    @Test("--vice-loss replaces only the preset's VICE loss, keeping its other reward tuning; a bad loss is refused, naming the valid ones")
+    func viceLossOverride() throws {
+        let suite = ComparisonPreset.suite.settings
+        let settings = try CompareCommand.parse(["--preset", "suite", "--rewards", "vice", "--vice-loss", "binaryCrossEntropy",
+                                                 "--out", "unused"]).settings()
+        var expected = suite
+        expected.rewards = ["vice"]
+        expected.rewardTuning?.viceLoss = .binaryCrossEntropy
+        #expect(settings == expected, "only the rewards and VICE's loss should change")
+        #expect(settings.rewardTuning?.viceLearningRate == suite.rewardTuning?.viceLearningRate)
+        #expect(settings.rewardTuning?.vice.loss == .binaryCrossEntropy)
+
+        let bare = try ComparisonSettings.resolve(preset: nil, overrides: .init(tasks: ["door-v1"], rewards: ["vice"], steps: 10,
+                                                                               viceLoss: .discriminator))
+        #expect(bare.rewardTuning == RewardTuning(viceLoss: .discriminator), "without a preset the loss is the only tuning")
+
+        do {
+            _ = try CompareCommand.parse(["--preset", "suite", "--vice-loss", "bce", "--out", "unused"])
+            Issue.record("an unknown VICE loss should be refused")
+        } catch {
+            let message = CompareCommand.fullMessage(for: error)
+            #expect(message.contains("bce") && message.contains("binaryCrossEntropy") && message.contains("discriminator"), "\(message)")
+        }
+    }
+
     @Test("without a preset, tasks, rewards and steps are required and the rest take train's defaults")
     func withoutPreset() throws {
         let settings = try ComparisonSettings.resolve(
