@@ -69,6 +69,10 @@ public struct ComparisonAnalysis: Sendable {
         /// Mean final distance to the goal, with a 95 % bootstrap interval.
         public var goalDistance: Estimate?
         public var meanWallSeconds: Double
+        /// P(reference > this method) on this task alone, with a 95 % bootstrap interval over
+        /// seeds: rliable's probability of improvement with one task. Nil for the reference
+        /// itself and where the reference has no runs on the task.
+        public var improvement: Estimate?
     }
 
     /// An aggregate across tasks for each method.
@@ -134,12 +138,19 @@ public struct ComparisonAnalysis: Sendable {
         self.bootstrap = bootstrap
 
         var summaries: [TaskSummary] = []
+        let taskBootstrap = Self.taskBootstrap(bootstrap)
         for task in tasks {
+            let referenceScores = try? ScoreMatrix(columns: [cell(task, reference).map(\.score)])
             for method in methods {
                 let group = cell(task, method)
                 guard !group.isEmpty else { continue }
                 let seedwise = { (values: [Double]) in
-                    Self.taskBootstrap(bootstrap).estimate(try! ScoreMatrix(columns: [values]), AggregateMetrics.mean)
+                    taskBootstrap.estimate(try! ScoreMatrix(columns: [values]), AggregateMetrics.mean)
+                }
+                let improvement = referenceScores.flatMap { referenceScores in
+                    method == reference ? nil : taskBootstrap.estimate(referenceScores, try! ScoreMatrix(columns: [group.map(\.score)])) {
+                        AggregateMetrics.probabilityOfImprovement($0, over: $1)
+                    }
                 }
                 let distances = group.compactMap { $0.points.last!.goalDistance }
                 let succeeded = group.filter { $0.points.last!.successFinal == 1 }.count
@@ -148,7 +159,8 @@ public struct ComparisonAnalysis: Sendable {
                     seedsSucceeded: fixedStartTasks.contains(task) ? Statistics.wilson(successes: succeeded, trials: group.count) : nil,
                     successAny: seedwise(group.map { $0.points.last!.successAny }),
                     goalDistance: distances.count == group.count ? seedwise(distances) : nil,
-                    meanWallSeconds: group.map { $0.points.last!.wallSeconds }.reduce(0, +) / Double(group.count)))
+                    meanWallSeconds: group.map { $0.points.last!.wallSeconds }.reduce(0, +) / Double(group.count),
+                    improvement: improvement))
             }
         }
         self.summaries = summaries

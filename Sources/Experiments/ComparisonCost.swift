@@ -17,17 +17,34 @@ public struct ComparisonCost: Sendable {
         .handValve: [.metanml: 380, .vice: 480, .sparse: 620, .count: 610, .dense: 620],
     ]
 
-    /// Estimated seconds of one core per cell, in the settings' cell order.
+    /// Estimated seconds of one core per cell still to run, in the settings' cell order.
     public let cellSeconds: [(cell: GridCell, seconds: Double)]
+    /// Cells of the grid that `finished` holds already; they cost nothing more.
+    public let finishedCells: Int
+    /// The (task, reward) pairs whose rate comes from the grid's own finished runs, not the table.
+    public let calibrated: Set<String>
     /// Whether the settings are those the rates were measured with.
     public let measuredSettings: Bool
 
-    public init(settings: ComparisonSettings, families: [String: TaskDefinition.Family]) throws {
-        cellSeconds = try settings.cells.map { cell in
+    /// `finished`: runs of this grid that already ran (a resumed comparison's). Their measured
+    /// speed replaces the table's for their task and reward, since a machine can be several
+    /// times slower than the one the table was measured on, and they are not run again.
+    public init(settings: ComparisonSettings, families: [String: TaskDefinition.Family], finished: [RunEvaluations] = []) throws {
+        var measured: [String: (steps: Double, seconds: Double)] = [:]
+        for run in finished {
+            guard let last = run.points.last, last.wallSeconds > 0 else { continue }
+            measured["\(run.task)/\(run.method)", default: (0, 0)].steps += Double(last.step)
+            measured["\(run.task)/\(run.method)", default: (0, 0)].seconds += last.wallSeconds
+        }
+        let done = Set(finished.map { GridCell(task: $0.task, reward: $0.method, seed: $0.seed) })
+        cellSeconds = try settings.cells.filter { !done.contains($0) }.map { cell in
             guard let family = families[cell.task] else { throw ExperimentError.invalidValue("no task family known for '\(cell.task)'") }
-            let rate = Self.measuredStepsPerSecond[family]?[try RewardChoice(parsing: cell.reward)] ?? 500
+            let table = Self.measuredStepsPerSecond[family]?[try RewardChoice(parsing: cell.reward)] ?? 500
+            let rate = measured["\(cell.task)/\(cell.reward)"].map { $0.steps / $0.seconds } ?? table
             return (cell, Double(settings.steps(for: cell.task)) / rate)
         }
+        finishedCells = settings.cells.count - cellSeconds.count
+        calibrated = Set(measured.keys)
         measuredSettings = settings.hiddenSizes == [64, 64] && settings.rewardPreset == .fast
     }
 

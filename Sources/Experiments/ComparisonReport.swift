@@ -118,14 +118,15 @@ public struct ComparisonReport {
     private func summaryCSV() -> String {
         var lines = ["task,method,seeds,score_mean,score_ci_low,score_ci_high,seeds_succeeded,seeds_succeeded_ci_low,"
                      + "seeds_succeeded_ci_high,success_any_mean,success_any_ci_low,success_any_ci_high,goal_distance_mean,"
-                     + "goal_distance_ci_low,goal_distance_ci_high,wall_seconds_mean"]
+                     + "goal_distance_ci_low,goal_distance_ci_high,wall_seconds_mean,p_improvement,p_improvement_ci_low,p_improvement_ci_high"]
         func fields(_ estimate: Estimate?) -> [String] {
             guard let estimate else { return ["", "", ""] }
             return [estimate.value, estimate.lower, estimate.upper].map { String($0) }
         }
         for row in analysis.summaries {
             lines.append(([row.task, row.method, String(row.seeds.count)] + fields(row.score) + fields(row.seedsSucceeded)
-                          + fields(row.successAny) + fields(row.goalDistance) + [String(row.meanWallSeconds)]).joined(separator: ","))
+                          + fields(row.successAny) + fields(row.goalDistance) + [String(row.meanWallSeconds)]
+                          + fields(row.improvement)).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -230,8 +231,10 @@ public struct ComparisonReport {
         let fixedStart = analysis.fixedStartTasks.contains(task)
         let hasDistance = rows.contains { $0.goalDistance != nil }
         let best = rows.map(\.score.value).max().flatMap { top in rows.contains { $0.score.value < top } ? top : nil }
+        let hasImprovement = rows.contains { $0.improvement != nil }
         section.table.header = ["method", "seeds", "score (95 % CI)"] + (fixedStart ? ["seeds succeeded (Wilson 95 %)"] : [])
-            + ["success, any step (95 % CI)"] + (hasDistance ? ["final distance (95 % CI)"] : []) + ["wall time per run"]
+            + ["success, any step (95 % CI)"] + (hasDistance ? ["final distance (95 % CI)"] : [])
+            + (hasImprovement ? ["P(\(analysis.reference) > method) (95 % CI)"] : []) + ["wall time per run"]
         for row in rows {
             let score = Self.interval(row.score)
             var cells = [row.method, String(row.seeds.count), row.score.value == best ? "**\(score)**" : score]
@@ -241,8 +244,14 @@ public struct ComparisonReport {
             }
             cells.append(Self.interval(row.successAny))
             if hasDistance { cells.append(row.goalDistance.map { Self.interval($0) } ?? "—") }
+            if hasImprovement { cells.append(row.improvement.map { Self.interval($0) } ?? "—") }
             cells.append(String(format: "%.0f s", row.meanWallSeconds))
             section.table.rows.append(cells)
+        }
+        if hasImprovement {
+            section.paragraphs.append("P(\(analysis.reference) > method) is the probability that a seed of \(analysis.reference) scores "
+                + "higher than a seed of the method on this task (ties count half), with a 95 % bootstrap interval over seeds; an "
+                + "interval wholly above 0.5 means \(analysis.reference) is better on this task with 95 % confidence, wholly below, worse.")
         }
         if fixedStart {
             section.paragraphs.append("This task's start is fixed and evaluation is deterministic, so every evaluation episode of a "

@@ -80,7 +80,11 @@ struct CompareCommand: ParsableCommand {
         let families = try Dictionary(uniqueKeysWithValues: settings.tasks.map { ($0, try registry.definition($0).family) })
         for reward in settings.rewards { _ = try RewardChoice(parsing: reward) }
         let say = { (message: String) in FileHandle.standardError.write(Data("mural compare: \(message)\n".utf8)) }
-        let cost = try ComparisonCost(settings: settings, families: families)
+        // A resumed grid's finished runs are not run again, and their speed on this machine is the best estimate.
+        let outputDirectory = URL(fileURLWithPath: output)
+        let finished = FileManager.default.fileExists(atPath: outputDirectory.path)
+            ? try OptionError.translating { try ComparisonRuns.scan(outputDirectory).complete } : []
+        let cost = try ComparisonCost(settings: settings, families: families, finished: finished)
         if dryRun {
             for (cell, seconds) in cost.cellSeconds {
                 print(String(format: "%@  %d steps  ~%.0f s", cell.relativePath, settings.steps(for: cell.task), seconds))
@@ -89,7 +93,7 @@ struct CompareCommand: ParsableCommand {
             return
         }
         say(plan(settings, cost))
-        let directory = URL(fileURLWithPath: output)
+        let directory = outputDirectory
         // The directory's config.json records what every cell trains with: cells trained otherwise
         // would not be comparable, so other settings are refused unless --force. The grid itself
         // (tasks, rewards, seeds) may grow.
@@ -134,7 +138,7 @@ struct CompareCommand: ParsableCommand {
                 + "learned rewards at the \(settings.rewardPreset.rawValue) preset"
                 + (settings.rewardTuning.map { "; tuned: \($0.description)" } ?? "") + ".",
             String(format: "Cost: this invocation ran %d cell(s) for %.2f core-hours (%d were already complete); the estimate "
-                   + "before it was %.2f core-hours for the whole grid.", results.filter { $0.status != .skipped }.count, coreHours,
+                   + "before it was %.2f core-hours for the cells it had to run.", results.filter { $0.status != .skipped }.count, coreHours,
                    results.filter { $0.status == .skipped }.count, cost.coreHours),
         ]
         try report.write()
@@ -149,8 +153,13 @@ struct CompareCommand: ParsableCommand {
 
     /// The grid and its estimated cost, before any work.
     private func plan(_ settings: ComparisonSettings, _ cost: ComparisonCost) -> String {
-        String(format: "%d cells (%@); estimated %.1f core-hours, about %.1f h of wall time at --jobs %d", settings.cells.count,
-               settings.budgetDescription, cost.coreHours, cost.wallHours(jobs: jobs), jobs)
+        let finished = cost.finishedCells > 0 ? "; \(cost.finishedCells) already finished in \(output), " : "; "
+        let remaining = cost.finishedCells > 0 ? "the other \(cost.cellSeconds.count) need " : ""
+        let sources = cost.calibrated.isEmpty ? ""
+            : " (rates of \(cost.calibrated.sorted().joined(separator: ", ")) measured on its finished runs, the others from the table)"
+        return String(format: "%d cells (%@)%@%@an estimated %.1f core-hours, about %.1f h of wall time at --jobs %d", settings.cells.count,
+                      settings.budgetDescription, finished, remaining, cost.coreHours, cost.wallHours(jobs: jobs), jobs)
+            + sources
             + (cost.measuredSettings ? "" : " (rates measured with SAC (64, 64) and the fast rewards; these settings run slower)")
     }
 

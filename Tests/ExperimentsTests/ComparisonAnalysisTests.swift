@@ -51,6 +51,21 @@ struct ComparisonAnalysisTests {
                 "the curve ends at the headline IQM")
     }
 
+    @Test("per task: P(reference > method) over that task's seeds, none for the reference or without its runs")
+    func perTaskImprovement() throws {
+        let runs = (0..<4).map { run("t1", "metanml", $0, [1]) } + (0..<3).map { run("t1", "vice", $0, [0]) }
+            + [run("t2", "metanml", 0, [0.2]), run("t2", "metanml", 1, [0.6])] + [run("t2", "vice", 0, [0.6]), run("t2", "vice", 1, [1])]
+            + [run("t3", "vice", 0, [1])]
+        let analysis = try ComparisonAnalysis(runs: runs, fixedStartTasks: [], bootstrap: StratifiedBootstrap(replications: 500))
+        let beaten = try #require(analysis.summary(task: "t1", method: "vice")?.improvement)
+        #expect(beaten.value == 1 && beaten.lower == 1 && beaten.upper == 1, "every metanml seed beats every vice seed: \(beaten)")
+        let worse = try #require(analysis.summary(task: "t2", method: "vice")?.improvement)
+        #expect(worse.value == 0.125, "one tie (½) in four pairs, no wins: \(worse)")
+        #expect(worse.lower >= 0 && worse.upper <= 1 && worse.lower <= worse.value && worse.value <= worse.upper)
+        #expect(analysis.summary(task: "t1", method: "metanml")?.improvement == nil, "no P(metanml > metanml)")
+        #expect(analysis.summary(task: "t3", method: "vice")?.improvement == nil, "no metanml runs on t3")
+    }
+
     @Test("without every method on every task there are no aggregates, only per-task rows")
     func incompleteGrid() throws {
         let analysis = try ComparisonAnalysis(runs: [run("t1", "a", 0, [1]), run("t2", "b", 0, [1])], fixedStartTasks: [])

@@ -54,7 +54,7 @@ struct ComparisonGridTests {
         let summary = try String(contentsOf: grid.directory.appendingPathComponent("summary.csv"), encoding: .utf8)
         let metanml = summary.split(separator: "\n").first { $0.hasPrefix("maze-zigzag-v1,metanml,") }
         let columns = metanml.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
-        #expect(columns.count == 16, "summary.csv columns: \(columns)")
+        #expect(columns.count == 19, "summary.csv columns: \(columns)")
         // Scores 0.2 and 0.4: mean 0.3, and resampled means range over 0.2…0.4.
         #expect(Array(columns.prefix(6)) == ["maze-zigzag-v1", "metanml", "2", String(0.30000000000000004), "0.2", "0.4"], "\(columns)")
         #expect(columns[6] == "0.0", "no seed ended every evaluation episode in success, got \(columns)")

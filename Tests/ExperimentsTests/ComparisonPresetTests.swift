@@ -161,6 +161,25 @@ struct ComparisonPresetTests {
         #expect(!FileManager.default.fileExists(atPath: directory.path), "a dry run writes nothing")
     }
 
+    @Test("a resumed grid's estimate: finished cells cost nothing, and their measured speed replaces the table's")
+    func calibratedCost() throws {
+        let settings = ComparisonPreset.quick.settings
+        let fresh = try ComparisonCost(settings: settings, families: ["maze-zigzag-v1": .maze])
+        let finished = RunEvaluations(task: "maze-zigzag-v1", method: "metanml", seed: 0, points: [
+            EvaluationPoint(step: 60_000, successFinal: 0, successAny: 0, goalDistance: 5, wallSeconds: 500),
+            EvaluationPoint(step: 120_000, successFinal: 0, successAny: 0, goalDistance: 5, wallSeconds: 1200),
+        ])
+        let resumed = try ComparisonCost(settings: settings, families: ["maze-zigzag-v1": .maze], finished: [finished])
+        #expect(fresh.finishedCells == 0 && fresh.cellSeconds.count == 9 && fresh.calibrated.isEmpty)
+        #expect(resumed.finishedCells == 1 && resumed.cellSeconds.count == 8, "seed 0 of metanml is not run again")
+        #expect(resumed.calibrated == ["maze-zigzag-v1/metanml"])
+        let seconds = Dictionary(uniqueKeysWithValues: resumed.cellSeconds.map { ($0.cell, $0.seconds) })
+        #expect(seconds[GridCell(task: "maze-zigzag-v1", reward: "metanml", seed: 1)] == 1200,
+                "120k steps at the finished run's 100 steps per second")
+        #expect(seconds[GridCell(task: "maze-zigzag-v1", reward: "vice", seed: 0)]
+                == fresh.cellSeconds.first { $0.cell.reward == "vice" }?.seconds, "VICE keeps the table's rate")
+    }
+
     @Test("mural compare rejects a missing grid, an unknown preset, task or reward and a bad value, naming the valid ones")
     func commandErrors() throws {
         let out = ["--out", try temporaryDirectory().appendingPathComponent("cmp").path]

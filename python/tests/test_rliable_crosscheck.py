@@ -2,7 +2,7 @@
 
 Point estimates (IQM, mean, probability of improvement, performance profiles) must agree to
 1e-12: they are deterministic functions of the scores. Interval bounds come from two different
-random bootstraps (Mural: 50 000 replications for aggregates, 2 000 for profiles; rliable here:
+random bootstraps (Mural: 50 000 replications for aggregates, 10 000 per task, 2 000 for profiles; rliable here:
 fewer, for speed), so they must agree within TOLERANCE, several times their Monte-Carlo error.
 """
 
@@ -99,3 +99,20 @@ def test_performance_profiles_match_rliable(scores, mural_report):
                                    err_msg=f"profile of {method}: lower band")
         np.testing.assert_allclose([float(r["ci_high"]) for r in ours], intervals[method][1], atol=band,
                                    err_msg=f"profile of {method}: upper band")
+
+
+def test_per_task_probability_of_improvement_matches_rliable(scores, mural_report):
+    """Each task's row in summary.csv: rliable's probability of improvement on that task alone
+    (against one baseline: rliable's bootstrap of it is the slow part of this module)."""
+    summary = mural_report("summary.csv")
+    for t, task in enumerate(TASKS):
+        assert row(summary, task=task, method="metanml")["p_improvement"] == "", "no P(metanml > metanml)"
+        np.random.seed(0)
+        pair = {"vice": [scores["metanml"][:, [t]], scores["vice"][:, [t]]]}
+        points, intervals = rly.get_interval_estimates(pair, metrics.probability_of_improvement, reps=4000)
+        ours = row(summary, task=task, method="vice")
+        label = f"P(metanml > vice) on {task}"
+        assert float(ours["p_improvement"]) == pytest.approx(points["vice"], abs=1e-12), label
+        low, high = np.ravel(intervals["vice"])
+        assert float(ours["p_improvement_ci_low"]) == pytest.approx(low, abs=TOLERANCE), f"{label}: lower bound"
+        assert float(ours["p_improvement_ci_high"]) == pytest.approx(high, abs=TOLERANCE), f"{label}: upper bound"
