@@ -28,14 +28,14 @@ struct ComparisonPresetTests {
     @Test("--vice-loss replaces only the preset's VICE loss, keeping its other reward tuning; a bad loss is refused, naming the valid ones")
     func viceLossOverride() throws {
         let suite = ComparisonPreset.suite.settings
-        let settings = try CompareCommand.parse(["--preset", "suite", "--rewards", "vice", "--vice-loss", "binaryCrossEntropy",
+        let settings = try CompareCommand.parse(["--preset", "suite", "--rewards", "vice", "--vice-loss", "discriminator",
                                                  "--out", "unused"]).settings()
         var expected = suite
         expected.rewards = ["vice"]
-        expected.rewardTuning?.viceLoss = .binaryCrossEntropy
+        expected.rewardTuning?.viceLoss = .discriminator
         #expect(settings == expected, "only the rewards and VICE's loss should change")
         #expect(settings.rewardTuning?.viceLearningRate == suite.rewardTuning?.viceLearningRate)
-        #expect(settings.rewardTuning?.vice.loss == .binaryCrossEntropy)
+        #expect(settings.rewardTuning?.vice.loss == .discriminator)
 
         let bare = try ComparisonSettings.resolve(preset: nil, overrides: .init(tasks: ["door-v1"], rewards: ["vice"], steps: 10,
                                                                                viceLoss: .discriminator))
@@ -105,8 +105,8 @@ struct ComparisonPresetTests {
         #expect(suite.seeds(for: "maze-zigzag-v1") == 10 && suite.seeds(for: "maze-spiral-v2") == 10 && suite.seeds(for: "door-v1") == 5)
         #expect(suite.cells.count == (2 * 10 + 3 * 5) * 5)
         #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
-        #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3),
-                "the tuning sweep's choice (results/tuning) is frozen into the suite")
+        #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3, viceLoss: .binaryCrossEntropy),
+                "the tuning sweep's choice (results/tuning, results/ablation-vice-loss) is frozen into the suite")
         #expect(suite.taskTargetEntropies == ["maze-zigzag-v1": 0, "maze-spiral-v2": 0],
                 "the mazes' ceilings need SAC target entropy 0 (results/ceiling)")
         #expect(suite.budgetDescription.hasSuffix("; SAC target entropy 0.0 on maze-zigzag-v1, 0.0 on maze-spiral-v2 (−|A| on the other tasks)"),
