@@ -81,9 +81,9 @@ struct CompareCommand: ParsableCommand {
         for reward in settings.rewards { _ = try RewardChoice(parsing: reward) }
         let say = { (message: String) in FileHandle.standardError.write(Data("mural compare: \(message)\n".utf8)) }
         // A resumed grid's finished runs are not run again, and their speed on this machine is the best estimate.
-        let outputDirectory = URL(fileURLWithPath: output)
-        let finished = FileManager.default.fileExists(atPath: outputDirectory.path)
-            ? try OptionError.translating { try ComparisonRuns.scan(outputDirectory).complete } : []
+        let directory = URL(fileURLWithPath: output)
+        let finished = FileManager.default.fileExists(atPath: directory.path)
+            ? try OptionError.translating { try ComparisonRuns.scan(directory).complete } : []
         let cost = try ComparisonCost(settings: settings, families: families, finished: finished)
         if dryRun {
             for (cell, seconds) in cost.cellSeconds {
@@ -93,7 +93,6 @@ struct CompareCommand: ParsableCommand {
             return
         }
         say(plan(settings, cost))
-        let directory = outputDirectory
         // The directory's config.json records what every cell trains with: cells trained otherwise
         // would not be comparable, so other settings are refused unless --force. The grid itself
         // (tasks, rewards, seeds) may grow.
