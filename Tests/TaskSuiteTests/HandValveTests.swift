@@ -7,7 +7,7 @@ struct HandValveTests {
     /// servos this test saw joints 1.2 rad past their stops at 220 rad/s). Under random
     /// actions, joints must stay near their stops and move no faster than a sane bound.
     @Test func fingersStayInsideTheirStopsAndNeverRunAway() throws {
-        let env = try registry.makeEnvironment("hand-valve-v2")
+        let env = try registry.makeEnvironment("hand-valve-v3")
         let scene = try #require(env.scene as? HandValveScene)
         let p = scene.parameters
         var policy = Policy(.random, seed: 21)
@@ -28,7 +28,7 @@ struct HandValveTests {
     }
 
     @Test func actionsAreJointTargetsMappedOntoTheRanges() throws {
-        let env = try registry.makeEnvironment("hand-valve-v2")
+        let env = try registry.makeEnvironment("hand-valve-v3")
         let scene = try #require(env.scene as? HandValveScene)
         _ = try env.reset(seed: 0)
         // Hold every joint at the middle of its range for a while: the servos get there.

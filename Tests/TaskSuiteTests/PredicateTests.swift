@@ -33,7 +33,7 @@ struct PredicateTests {
     }
 
     @Test func valveSuccessIsWithinTheToleranceOfAQuarterTurnAcrossTheWrap() throws {
-        let env = try registry.makeEnvironment("hand-valve-v2")
+        let env = try registry.makeEnvironment("hand-valve-v3")
         func observation(_ angle: Double) -> [Double] {
             [Double](repeating: 0, count: 32) + [cos(angle), sin(angle), 0]
         }
@@ -45,6 +45,19 @@ struct PredicateTests {
         // A full extra turn is the same valve angle.
         #expect(env.isSuccess(observation(Double.pi / 2 + 2 * Double.pi)))
         #expect(env.reward(.dense, observation(1.5)) > env.reward(.dense, observation(0.5)))
+    }
+
+    /// The valve's dense oracle is −|error|, plus `dense_success_bonus` (1 from version 3 on)
+    /// inside the success tolerance, where −|error| alone barely rewards holding the valve.
+    @Test func valveDenseRewardAddsTheSuccessBonusInsideTheTolerance() throws {
+        let env = try registry.makeEnvironment("hand-valve-v3")
+        func observation(_ angle: Double) -> [Double] {
+            [Double](repeating: 0, count: 32) + [cos(angle), sin(angle), 0]
+        }
+        let inside = env.reward(.dense, observation(Double.pi / 2 + 0.1))
+        let outside = env.reward(.dense, observation(Double.pi / 2 + 0.3))
+        #expect(abs(inside - 0.9) < 1e-9, "0.1 rad from the target: \(inside), expected 1 − 0.1")
+        #expect(abs(outside + 0.3) < 1e-9, "0.3 rad from the target: \(outside), expected −0.3")
     }
 
     @Test func sparseRewardIsThePredicateAndDenseRewardImprovesTowardSuccess() throws {
@@ -73,7 +86,7 @@ struct PredicateTests {
         ("maze-spiral-v2", ["ball_x", "ball_y"]),
         ("pusher-v1", ["hand_x", "hand_y", "hand_z", "puck_x", "puck_y"]),
         ("door-v1", ["hand_x", "hand_y", "hand_z", "door_angle"]),
-        ("hand-valve-v2", ["valve_cos", "valve_sin"]),
+        ("hand-valve-v3", ["valve_cos", "valve_sin"]),
     ])
     func classifierFeaturesArePositionsWithoutVelocities(id: String, names: [String]) throws {
         let env = try registry.makeEnvironment(id)
@@ -99,7 +112,7 @@ struct PredicateTests {
                 #expect(zip(spec.lower, spec.upper).allSatisfy { $0 <= $1 })
             }
             #expect(env.actionSpec.lower.allSatisfy { $0 == -1 } && env.actionSpec.upper.allSatisfy { $0 == 1 })
-            #expect(env.horizon == (id == "hand-valve-v2" ? 200 : 100))
+            #expect(env.horizon == (id == "hand-valve-v3" ? 200 : 100))
             #expect(abs(env.controlTimestep - env.physicsTimestep * Double(env.definition.timing.substeps)) < 1e-15)
         }
     }

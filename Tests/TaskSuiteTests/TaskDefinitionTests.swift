@@ -55,6 +55,10 @@ struct TaskDefinitionTests {
         #expect(definitionError(edit(text, "version: 1", "version: 2"))?.key == "id")
         #expect(definitionError(edit(text, "family: door", "family: drawer"))?.key == "family")
         #expect(definitionError(edit(text, "summary:", "sumary:"))?.key == "summary")
+        let valve = try source("hand-valve-v3")
+        #expect(definitionError(edit(valve, "dense_success_bonus: 1", "dense_success_bonus: -1"))?.key
+                == "hand_valve.dense_success_bonus")
+        #expect(definitionError(edit(valve, "  dense_success_bonus: 1\n", ""))?.key == "hand_valve.dense_success_bonus")
     }
 
     @Test func missingKeysAndMalformedYAMLAreErrors() throws {
