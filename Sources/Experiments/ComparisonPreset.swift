@@ -236,11 +236,12 @@ public struct ComparisonPreset: Sendable {
     /// VICE with a 10× learning rate and without the discriminator's log π term (as in
     /// VICE-RAQ): the term evaluates the policy on teleported success examples it never visits,
     /// and on the door's tuning seeds it cut VICE from 0.56 to 0.07 (results/ablation-vice-loss);
-    /// `--vice-loss discriminator` runs the paper's VICE. On the mazes and the pusher every reward
-    /// trains SAC with target entropy 0 instead of −|A| = −2: with −2 the dense oracle crept along
-    /// the mazes' walls (the zigzag's goal reached in 4 of 10 suite seeds), and on the pusher
-    /// one suite seed of five settled with the puck just outside the goal at 400k and 500k
-    /// (results/suite-superseded).
+    /// `--vice-loss discriminator` runs the paper's VICE. On the mazes, the pusher and the hand
+    /// every reward trains SAC with target entropy 0 instead of −|A| (−2; −16 on the hand): with
+    /// −|A| the dense oracle's policies stalled short of the goal on some seeds (along the mazes'
+    /// walls, the zigzag's goal reached in 4 of 10 suite seeds; the pusher's puck left just
+    /// outside the goal on one seed of five; the hand's valve stopped short of the target or
+    /// pushed past it on one seed of five; results/suite-superseded). The door keeps −|A|.
     public static let suite = ComparisonPreset(
         name: "suite",
         purpose: "Does MURAL beat VICE? Every task, with baselines and the dense ceiling",
@@ -250,7 +251,7 @@ public struct ComparisonPreset: Sendable {
             evaluationInterval: 10_000, evaluationEpisodes: 30, hiddenSizes: [64, 64], rewardPreset: .fast,
             taskSteps: ["maze-zigzag-v1": 300_000, "maze-spiral-v2": 300_000, "pusher-v1": 500_000, "hand-valve-v3": 500_000],
             taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v2": 10],
-            taskTargetEntropies: ["maze-zigzag-v1": 0, "maze-spiral-v2": 0, "pusher-v1": 0],
+            taskTargetEntropies: ["maze-zigzag-v1": 0, "maze-spiral-v2": 0, "pusher-v1": 0, "hand-valve-v3": 0],
             rewardTuning: RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3, viceLoss: .binaryCrossEntropy)))
 
     public static let all = [quick, suite, paper]

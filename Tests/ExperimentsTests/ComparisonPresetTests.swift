@@ -107,10 +107,10 @@ struct ComparisonPresetTests {
         #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
         #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3, viceLoss: .binaryCrossEntropy),
                 "the tuning sweep's choice (results/tuning, results/ablation-vice-loss) is frozen into the suite")
-        #expect(suite.taskTargetEntropies == ["maze-zigzag-v1": 0, "maze-spiral-v2": 0, "pusher-v1": 0],
-                "the mazes' and the pusher's ceilings need SAC target entropy 0 (results/ceiling)")
+        #expect(suite.taskTargetEntropies == ["maze-zigzag-v1": 0, "maze-spiral-v2": 0, "pusher-v1": 0, "hand-valve-v3": 0],
+                "the mazes', the pusher's and the hand's ceilings need SAC target entropy 0 (results/ceiling)")
         #expect(suite.budgetDescription.hasSuffix(
-                    "; SAC target entropy 0.0 on maze-zigzag-v1, 0.0 on maze-spiral-v2, 0.0 on pusher-v1 (−|A| on the other tasks)"),
+                    "; SAC target entropy 0.0 on maze-zigzag-v1, 0.0 on maze-spiral-v2, 0.0 on pusher-v1, 0.0 on hand-valve-v3 (−|A| on the other tasks)"),
                 "\(suite.budgetDescription)")
         #expect(suite.evaluationEpisodes == 30, "10 episodes left a run's score at the mercy of one or two hard ones")
         let cellFile = String(decoding: try suite.cellTrainingFile(), as: UTF8.self)
