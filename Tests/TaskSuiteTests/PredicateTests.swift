@@ -2,6 +2,11 @@ import Foundation
 import Testing
 @testable import TaskSuite
 
+/// A valve observation at `angle`: the 32 finger features at zero, then (cos, sin, rate 0).
+private func valveObservation(_ angle: Double) -> [Double] {
+    [Double](repeating: 0, count: 32) + [cos(angle), sin(angle), 0]
+}
+
 @Suite("Success predicates and classifier features")
 struct PredicateTests {
     @Test func mazeSuccessIsDistanceToGoalBelowHalf() throws {
@@ -34,28 +39,22 @@ struct PredicateTests {
 
     @Test func valveSuccessIsWithinTheToleranceOfAQuarterTurnAcrossTheWrap() throws {
         let env = try registry.makeEnvironment("hand-valve-v3")
-        func observation(_ angle: Double) -> [Double] {
-            [Double](repeating: 0, count: 32) + [cos(angle), sin(angle), 0]
-        }
-        #expect(env.isSuccess(observation(Double.pi / 2)))
-        #expect(env.isSuccess(observation(Double.pi / 2 + 0.19)))
-        #expect(env.isSuccess(observation(Double.pi / 2 - 0.19)))
-        #expect(!env.isSuccess(observation(Double.pi / 2 + 0.21)))
-        #expect(!env.isSuccess(observation(0)))
+        #expect(env.isSuccess(valveObservation(Double.pi / 2)))
+        #expect(env.isSuccess(valveObservation(Double.pi / 2 + 0.19)))
+        #expect(env.isSuccess(valveObservation(Double.pi / 2 - 0.19)))
+        #expect(!env.isSuccess(valveObservation(Double.pi / 2 + 0.21)))
+        #expect(!env.isSuccess(valveObservation(0)))
         // A full extra turn is the same valve angle.
-        #expect(env.isSuccess(observation(Double.pi / 2 + 2 * Double.pi)))
-        #expect(env.reward(.dense, observation(1.5)) > env.reward(.dense, observation(0.5)))
+        #expect(env.isSuccess(valveObservation(Double.pi / 2 + 2 * Double.pi)))
+        #expect(env.reward(.dense, valveObservation(1.5)) > env.reward(.dense, valveObservation(0.5)))
     }
 
     /// The valve's dense oracle is −|error|, plus `dense_success_bonus` (1 from version 3 on)
     /// inside the success tolerance, where −|error| alone barely rewards holding the valve.
     @Test func valveDenseRewardAddsTheSuccessBonusInsideTheTolerance() throws {
         let env = try registry.makeEnvironment("hand-valve-v3")
-        func observation(_ angle: Double) -> [Double] {
-            [Double](repeating: 0, count: 32) + [cos(angle), sin(angle), 0]
-        }
-        let inside = env.reward(.dense, observation(Double.pi / 2 + 0.1))
-        let outside = env.reward(.dense, observation(Double.pi / 2 + 0.3))
+        let inside = env.reward(.dense, valveObservation(Double.pi / 2 + 0.1))
+        let outside = env.reward(.dense, valveObservation(Double.pi / 2 + 0.3))
         #expect(abs(inside - 0.9) < 1e-9, "0.1 rad from the target: \(inside), expected 1 − 0.1")
         #expect(abs(outside + 0.3) < 1e-9, "0.3 rad from the target: \(outside), expected −0.3")
     }
