@@ -48,12 +48,15 @@ let package = Package(
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
         // libpng's low-level writer longjmps on error; the setjmp lives in this C target.
         .target(name: "CPNGWriter", dependencies: ["CPNG"]),
+        // Adam's elementwise step, where C's compiler can vectorise the square root (see cadam.c);
+        // optimised in debug builds too, so that the tests check the vectorised code releases run.
+        .target(name: "CAdam", cSettings: [.unsafeFlags(["-O2"])]),
 
         .target(name: "Randomness"),
         .target(name: "Physics", dependencies: ["CODE"]),
         .target(name: "TaskSuite", dependencies: ["Physics", "Randomness", .product(name: "Yams", package: "Yams")]),
         .target(name: "Render", dependencies: ["Physics", "CPNG", "CPNGWriter", "CGIF"]),
-        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CZlib", "Randomness"]),
+        .target(name: "NeuralNet", dependencies: ["CAdam", "COpenBLAS", "CZlib", "Randomness"]),
         .target(name: "Agents", dependencies: ["NeuralNet", "Randomness"]),
         .target(name: "Rewards", dependencies: ["NeuralNet", "Randomness"]),
         .target(name: "Experiments", dependencies: ["TaskSuite", "NeuralNet", "Agents", "Rewards", "Render", "Randomness"]),

@@ -43,22 +43,14 @@ public struct Adam<Scalar: NetworkScalar>: Codable, Sendable, Equatable {
         step += 1
         let correction1 = 1 - Scalar.exp(Scalar(step) * Scalar.log(beta1))
         let correction2 = 1 - Scalar.exp(Scalar(step) * Scalar.log(beta2))
-        let stepSize = learningRate / correction1
-        let inverseCorrection2 = 1 / correction2
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
         let count = parameters.count
         guard count > 0 else { return }
-        let (theta, g) = (parameters.baseAddress!, gradient.baseAddress!)
         firstMoment.withUnsafeMutableBufferPointer { m in
             secondMoment.withUnsafeMutableBufferPointer { v in
-                let (m, v) = (m.baseAddress!, v.baseAddress!)
-                for i in 0..<count {
-                    let mi = b1 * m[i] + (1 - b1) * g[i]
-                    let vi = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                    m[i] = mi
-                    v[i] = vi
-                    theta[i] -= stepSize * mi / ((vi * inverseCorrection2).squareRoot() + eps)
-                }
+                Scalar.adamStep(parameters: parameters.baseAddress!, firstMoment: m.baseAddress!,
+                                secondMoment: v.baseAddress!, gradient: gradient.baseAddress!, count: count,
+                                beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: learningRate / correction1,
+                                inverseCorrection2: 1 / correction2)
             }
         }
     }

@@ -1,3 +1,4 @@
+import CAdam
 import COpenBLAS
 import Glibc
 
@@ -26,6 +27,12 @@ where Self.RawSignificand: FixedWidthInteger {
     static func tanh(_ x: Self) -> Self
     /// log(1 + eˣ), computed without overflow.
     static func softplus(_ x: Self) -> Self
+
+    /// Adam's elementwise step on `count` parameters (see `Adam`), in C so that it vectorises.
+    static func adamStep(
+        parameters: UnsafeMutablePointer<Self>, firstMoment: UnsafeMutablePointer<Self>,
+        secondMoment: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, count: Int,
+        beta1: Self, beta2: Self, epsilon: Self, stepSize: Self, inverseCorrection2: Self)
 }
 
 @inlinable
@@ -58,6 +65,16 @@ extension Float: NetworkScalar {
     @inlinable public static func log(_ x: Float) -> Float { logf(x) }
     @inlinable public static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inlinable public static func softplus(_ x: Float) -> Float { x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)) }
+
+    @inlinable
+    public static func adamStep(
+        parameters: UnsafeMutablePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
+        secondMoment: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int,
+        beta1: Float, beta2: Float, epsilon: Float, stepSize: Float, inverseCorrection2: Float
+    ) {
+        cadam_step_f32(parameters, firstMoment, secondMoment, gradient, count, beta1, beta2, epsilon, stepSize,
+                        inverseCorrection2)
+    }
 }
 
 extension Double: NetworkScalar {
@@ -85,4 +102,14 @@ extension Double: NetworkScalar {
     @inlinable public static func log(_ x: Double) -> Double { Glibc.log(x) }
     @inlinable public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     @inlinable public static func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(Glibc.exp(-x)) : log1p(Glibc.exp(x)) }
+
+    @inlinable
+    public static func adamStep(
+        parameters: UnsafeMutablePointer<Double>, firstMoment: UnsafeMutablePointer<Double>,
+        secondMoment: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, count: Int,
+        beta1: Double, beta2: Double, epsilon: Double, stepSize: Double, inverseCorrection2: Double
+    ) {
+        cadam_step_f64(parameters, firstMoment, secondMoment, gradient, count, beta1, beta2, epsilon, stepSize,
+                        inverseCorrection2)
+    }
 }
