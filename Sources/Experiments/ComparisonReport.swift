@@ -262,9 +262,12 @@ public struct ComparisonReport {
         return section
     }
 
-    /// "Reward maps" and "Final policies" of a task, each present when it has a picture, drawn or failed.
+    /// "Learned rewards on the expert's path", "Reward maps" and "Final policies" of a task, each
+    /// present when it has a picture, drawn or failed.
     private func pictureSections(task: String) -> [ReportDocument.Section] {
-        let headings: [(ReportPictures.Kind, String)] = [(.rewardMap, "Reward maps"), (.filmstrip, "Final policies")]
+        let headings: [(ReportPictures.Kind, String)] = [
+            (.rewardPath, "Learned rewards on the expert's path"), (.rewardMap, "Reward maps"), (.filmstrip, "Final policies"),
+        ]
         return headings.compactMap { kind, heading in
             let results = pictures.filter { $0.picture.kind == kind && $0.picture.cell.task == task }
             guard !results.isEmpty else { return nil }
@@ -273,6 +276,11 @@ public struct ComparisonReport {
                 let cell = result.picture.cell
                 let caption: String
                 switch kind {
+                case .rewardPath:
+                    let runs = result.picture.runs.map { "\($0.reward) seed \($0.seed)" }.joined(separator: " and ")
+                    caption = "The success probability the final classifiers of \(runs) give the states of "
+                        + "one episode of the task's scripted expert, over the task's own success rule (grey); numbers in "
+                        + "\((result.picture.image as NSString).deletingPathExtension).csv"
                 case .rewardMap:
                     caption = "\(cell.reward) reward learned by seed \(cell.seed), with the states it learned from"
                 case .filmstrip:

@@ -46,4 +46,11 @@ public struct MuralInvocation: Hashable, Sendable, Codable {
         MuralInvocation(arguments: ["reward-map", "--run", runDirectory, "--out", image],
                         directory: (image as NSString).deletingLastPathComponent)
     }
+
+    /// `mural reward-path` of the learned classifiers of the runs in `runDirectories`, as the PNG
+    /// `image` and the CSV `csv`.
+    public static func rewardPath(runDirectories: [String], image: String, csv: String) -> MuralInvocation {
+        MuralInvocation(arguments: ["reward-path"] + runDirectories.flatMap { ["--run", $0] } + ["--out", image, "--csv", csv],
+                        directory: (image as NSString).deletingLastPathComponent)
+    }
 }

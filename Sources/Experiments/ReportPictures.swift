@@ -3,7 +3,8 @@ import TaskSuite
 
 /// The pictures of a comparison report. For each (task, reward), the finished run with the lowest
 /// seed stands for its pair: a filmstrip of its final policy (`mural render`'s contact sheet) and,
-/// on a maze with a learned reward, a map of that reward (`mural reward-map`).
+/// on a maze with a learned reward, a map of that reward (`mural reward-map`). For each task, the
+/// learned classifiers of those runs along the scripted expert's path (`mural reward-path`).
 ///
 /// Each picture is drawn by a child process, as the grid's cells are, with its own log under
 /// `pictures/`. A picture already drawn is not drawn again, so an interrupted comparison resumes;
@@ -12,12 +13,15 @@ public struct ReportPictures {
     public enum Kind: String, Sendable {
         case filmstrip
         case rewardMap = "reward-map"
+        case rewardPath = "reward-path"
     }
 
     public struct Picture: Sendable {
         public var kind: Kind
-        /// The run the picture shows.
+        /// The run the picture shows (a reward path's first).
         public var cell: GridCell
+        /// Every run it shows: `cell`, or each classifier's run on a reward path.
+        public var runs: [GridCell]
         /// The PNG file, relative to the comparison directory (as the report links it).
         public var image: String
         /// The drawing process's output, relative to the comparison directory.
@@ -49,25 +53,38 @@ public struct ReportPictures {
         directory = grid.directory
         var pictures: [Picture] = []
         var pairs = Set<[String]>()
+        var classifierRuns: [String: [GridCell]] = [:]
         for cell in grid.cells where pairs.insert([cell.task, cell.reward]).inserted {
             let finished = grid.cells.filter { $0.task == cell.task && $0.reward == cell.reward }
                 .sorted { $0.seed < $1.seed }
                 .first { RunDirectory(grid.runDirectory($0)).isComplete }
             guard let run = finished else { continue }
+            if RewardPath.classifierRewards.map(\.rawValue).contains(run.reward) { classifierRuns[run.task, default: []].append(run) }
             let definition = try registry.definition(run.task)
             let runPath = grid.runDirectory(run).path
             let stem = "pictures/\(run.task)/\(run.reward)-seed\(run.seed)"
             let every = (definition.timing.horizon + Self.filmstripFrames - 1) / Self.filmstripFrames
             pictures.append(Picture(
-                kind: .filmstrip, cell: run, image: "\(stem)/sheet.png", log: "\(stem)-filmstrip.log",
+                kind: .filmstrip, cell: run, runs: [run], image: "\(stem)/sheet.png", log: "\(stem)-filmstrip.log",
                 invocation: .filmstrip(task: run.task, runDirectory: runPath, every: every, width: 200, height: 150,
                                        outputDirectory: directory.appendingPathComponent(stem).path)))
             if definition.family == .maze, RewardMapSubject.mappableRewards.map(\.rawValue).contains(run.reward) {
                 let image = "\(stem)-reward-map.png"
                 pictures.append(Picture(
-                    kind: .rewardMap, cell: run, image: image, log: "\(stem)-reward-map.log",
+                    kind: .rewardMap, cell: run, runs: [run], image: image, log: "\(stem)-reward-map.log",
                     invocation: .rewardMap(runDirectory: runPath, image: directory.appendingPathComponent(image).path)))
             }
+        }
+        var tasks: [String] = []
+        for cell in grid.cells where !tasks.contains(cell.task) { tasks.append(cell.task) }
+        for task in tasks {
+            guard let runs = classifierRuns[task] else { continue }
+            let stem = "pictures/\(task)/reward-path"
+            pictures.append(Picture(
+                kind: .rewardPath, cell: runs[0], runs: runs, image: "\(stem).png", log: "\(stem).log",
+                invocation: .rewardPath(runDirectories: runs.map { grid.runDirectory($0).path },
+                                        image: directory.appendingPathComponent("\(stem).png").path,
+                                        csv: directory.appendingPathComponent("\(stem).csv").path)))
         }
         self.pictures = pictures
     }

@@ -9,7 +9,7 @@ struct Mural: ParsableCommand {
         version: MuralVersion.string,
         subcommands: [
             TasksCommand.self, ExamplesCommand.self, EvaluateCommand.self, TrainCommand.self, CompareCommand.self, RenderCommand.self,
-            RewardMapCommand.self, ReportCommand.self, RolloutCommand.self, RewardsCommand.self,
+            RewardMapCommand.self, RewardPathCommand.self, ReportCommand.self, RolloutCommand.self, RewardsCommand.self,
             BenchCommand.self, FingerprintCommand.self, VersionCommand.self,
         ])
 

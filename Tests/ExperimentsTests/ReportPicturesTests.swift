@@ -119,4 +119,43 @@ struct ReportPicturesTests {
         #expect(markdown.contains("](pictures/maze-zigzag-v1/count-seed1-reward-map.png)"))
         #expect(text(grid.directory.appendingPathComponent("report.html")).contains("renderer ran out of triangles"))
     }
+
+    @Test("a task with finished classifier runs gets one reward path over the lowest finished seed of each, linked with its caption")
+    func rewardPathOfTheClassifiers() throws {
+        let root = try temporaryDirectory()
+        let executable = root.appendingPathComponent("fake-mural").path
+        try Data(fakePictures.utf8).write(to: URL(fileURLWithPath: executable))
+        chmod(executable, 0o755)
+        try PNG.write(RGBImage(width: 2, height: 2), to: root.appendingPathComponent("map.png").path)
+
+        let grid = ComparisonGrid(tasks: ["door-v1"], rewards: ["metanml", "vice", "count"], seeds: [0, 1],
+                                  directory: root.appendingPathComponent("cmp"))
+        // Finished: meta-NML seeds 0 and 1, VICE seed 1, count seed 0.
+        let finished: Set<[String]> = [["metanml", "0"], ["metanml", "1"], ["vice", "1"], ["count", "0"]]
+        let record = #"{"criticLoss":0,"epoch":1,"finalMetrics":{},"meanTrainingReward":0,"step":100,"successAny":0.5,"#
+            + #""successFinal":0.25,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":2}"#
+        for cell in grid.cells {
+            let run = RunDirectory(grid.runDirectory(cell))
+            try run.write(Data((record + "\n").utf8), to: RunDirectory.metricsFile)
+            if finished.contains([cell.reward, String(cell.seed)]) { try run.write(Data("{}".utf8), to: RunDirectory.completionFile) }
+        }
+        let plan = try ReportPictures(grid: grid, registry: try TaskRegistry.located())
+        let paths = plan.pictures.filter { $0.kind == .rewardPath }
+        try #require(paths.count == 1, "one reward path per task: \(plan.pictures.map(\.image))")
+        #expect(paths[0].image == "pictures/door-v1/reward-path.png")
+        #expect(paths[0].runs.map { "\($0.reward) \($0.seed)" } == ["metanml 0", "vice 1"], "count is not a classifier")
+        let arguments = paths[0].invocation.arguments
+        #expect(arguments.first == "reward-path" && arguments.filter { $0 == "--run" }.count == 2)
+        #expect(arguments.contains(grid.runDirectory(paths[0].runs[1]).path) && arguments.contains("--csv"))
+
+        var report = try ComparisonReport(grid: grid, results: grid.cells.map { CellResult(cell: $0, status: .completed) },
+                                          fixedStartTasks: [])
+        report.pictures = try plan.run(executable: executable, jobs: 2).filter { $0.picture.kind == .rewardPath }
+        try report.write()
+        let markdown = text(grid.directory.appendingPathComponent("report.md"))
+        #expect(markdown.contains("### Learned rewards on the expert's path"))
+        #expect(markdown.contains("final classifiers of metanml seed 0 and vice seed 1 give the states of one episode of the task's "
+                                  + "scripted expert"), "\(markdown)")
+        #expect(markdown.contains("](pictures/door-v1/reward-path.png)"))
+    }
 }

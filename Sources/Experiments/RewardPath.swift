@@ -1,0 +1,108 @@
+import Foundation
+import Render
+import Rewards
+import TaskSuite
+
+/// A slice through learned reward classifiers along the path a task rewards: the success
+/// probability each run's final classifier gives the states of one scripted-expert episode, from
+/// the start to the goal and on to the horizon. It works on every task, where a reward map
+/// (`RewardMapSubject`) needs a maze's plane, and shows what the MURAL paper claims of the two
+/// classifiers: meta-NML's probability should rise along the way (shaping), VICE's tends to jump
+/// from 0 to 1 near the examples (overconfidence).
+public struct RewardPath {
+    /// One run's classifier along the path.
+    public struct Curve: Sendable, Equatable {
+        /// "metanml, seed 0"
+        public var label: String
+        /// p(success | state) at each state of the episode.
+        public var probabilities: [Double]
+    }
+
+    public var taskID: String
+    /// The expert episode's reset seed.
+    public var seed: UInt64
+    /// Whether each state of the episode (the first is the reset's) satisfies the task's success rule.
+    public var successes: [Bool]
+    public var curves: [Curve]
+
+    /// The rewards that are classifiers of success: meta-NML's normalised ML probability and VICE's
+    /// logit (read as a probability through the logistic function). Count and sparse are not.
+    public static let classifierRewards: [RewardChoice] = [.metanml, .vice]
+
+    /// The classifiers of the finished runs in `runDirectories`, which must share a task, along the
+    /// expert's episode from `reset(seed:)`.
+    public init(runDirectories: [String], seed: UInt64, registry: TaskRegistry) throws {
+        guard !runDirectories.isEmpty else { throw ExperimentError.invalidValue("a reward path needs at least one run") }
+        var loaded: [(label: String, reward: RewardChoice, model: any RewardModel)] = []
+        var task: String?
+        for directory in runDirectories {
+            let run = RunDirectory(URL(fileURLWithPath: directory))
+            let training = try run.configuration().training
+            guard Self.classifierRewards.contains(training.reward) else {
+                throw ExperimentError.invalidValue(
+                    "run \(directory) trained with reward '\(training.reward.rawValue)', which is not a classifier of success; "
+                        + "reward paths show " + Self.classifierRewards.map(\.rawValue).joined(separator: ", "))
+            }
+            if let task, task != training.task {
+                throw ExperimentError.invalidValue("run \(directory) is of task \(training.task), the first run's is \(task)")
+            }
+            task = training.task
+            loaded.append(("\(training.reward.rawValue), seed \(training.seed)", training.reward, try run.finalRewardModel()))
+        }
+        let environment = try registry.makeEnvironment(task!)
+        let (features, successes) = try Self.expertEpisode(environment, seed: seed)
+        curves = try loaded.map { label, reward, model in
+            guard model.featureDimension == features.columns else {
+                throw ExperimentError.invalidValue("\(label)'s reward model takes \(model.featureDimension) features, \(task!) has \(features.columns)")
+            }
+            return Curve(label: label, probabilities: Self.successProbabilities(reward, try model.rewards(features: features, successes: nil)))
+        }
+        (taskID, self.seed, self.successes) = (task!, seed, successes)
+    }
+
+    /// The classifier features and success flags of the states of one expert episode: the reset's
+    /// state, then the state after each step until the episode ends.
+    public static func expertEpisode(_ environment: TaskEnvironment, seed: UInt64) throws -> (FeatureMatrix, [Bool]) {
+        var observations = [try environment.reset(seed: seed)]
+        while true {
+            let result = try environment.step(environment.expertAction())
+            observations.append(result.observation)
+            if result.terminated || result.truncated { break }
+        }
+        let rows = observations.map { environment.classifierFeatures($0).map(Float.init) }
+        let successes = observations.map(environment.isSuccess)
+        return (try FeatureMatrix(rows), successes)
+    }
+
+    /// A model's rewards as p(success | state): meta-NML's are already, VICE's are logits.
+    static func successProbabilities(_ reward: RewardChoice, _ rewards: [Float]) -> [Double] {
+        switch reward {
+        case .vice: rewards.map { 1 / (1 + Foundation.exp(-Double($0))) }
+        default: rewards.map(Double.init)
+        }
+    }
+
+    /// One row per state: its step, the success flag (0 or 1) and each curve's probability.
+    public var csv: String {
+        var lines = [(["step", "success"] + curves.map { "\"\($0.label)\"" }).joined(separator: ",")]
+        for (step, success) in successes.enumerated() {
+            lines.append(([String(step), success ? "1" : "0"] + curves.map { String($0.probabilities[step]) }).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The chart: each classifier's probability against the step, over the task's success flag.
+    public func render(font: BitmapFont) -> RGBImage {
+        var plot = LinePlot(title: "\(taskID): classifiers on the expert's path",
+                            xLabel: "step of the expert's episode (reset seed \(seed))", yLabel: "p(success)")
+        plot.yRange = 0...1
+        let steps = successes.indices.map(Double.init)
+        let flag = successes.map { $0 ? 1.0 : 0.0 }
+        // The success rule first, so that the classifiers are drawn over it.
+        let rule = LinePlot.Series(name: "success rule (0 or 1)", color: RGB8(150, 150, 150), x: steps, y: flag, lower: flag, upper: flag)
+        return plot.render([rule] + curves.enumerated().map { index, curve in
+            LinePlot.Series(name: curve.label, color: LinePlot.palette[index % LinePlot.palette.count], x: steps,
+                            y: curve.probabilities, lower: curve.probabilities, upper: curve.probabilities)
+        }, font: font)
+    }
+}
