@@ -278,8 +278,9 @@ public struct ComparisonReport {
                 switch kind {
                 case .rewardPath:
                     let runs = result.picture.runs.map { "\($0.reward) seed \($0.seed)" }.joined(separator: " and ")
-                    caption = "The success probability the final classifiers of \(runs) give the states of "
-                        + "one episode of the task's scripted expert, over the task's own success rule (grey); numbers in "
+                    caption = "The success probability (top) and its log-odds (bottom) that the final classifiers of \(runs) "
+                        + "give the states of one episode of the task's scripted expert, over the task's own success rule (grey); "
+                        + "meta-NML is rewarded with the probability, VICE with the log-odds; numbers in "
                         + "\((result.picture.image as NSString).deletingPathExtension).csv"
                 case .rewardMap:
                     caption = "\(cell.reward) reward learned by seed \(cell.seed), with the states it learned from"

@@ -5,10 +5,11 @@ import TaskSuite
 
 /// A slice through learned reward classifiers along the path a task rewards: the success
 /// probability each run's final classifier gives the states of one scripted-expert episode, from
-/// the start to the goal and on to the horizon. It works on every task, where a reward map
-/// (`RewardMapSubject`) needs a maze's plane, and shows what the MURAL paper claims of the two
-/// classifiers: meta-NML's probability should rise along the way (shaping), VICE's tends to jump
-/// from 0 to 1 near the examples (overconfidence).
+/// the start to the goal and on to the horizon, and its log-odds. It works on every task, where a
+/// reward map (`RewardMapSubject`) needs a maze's plane. The two scales matter because the two
+/// methods reward different ones: meta-NML rewards the probability itself, VICE the logit (the
+/// log-odds, as MURAL's code does), so a VICE classifier that is overconfident in probability can
+/// still shape in log-odds.
 public struct RewardPath {
     /// One run's classifier along the path.
     public struct Curve: Sendable, Equatable {
@@ -16,6 +17,9 @@ public struct RewardPath {
         public var label: String
         /// p(success | state) at each state of the episode.
         public var probabilities: [Double]
+        /// log p/(1 − p) at each state: VICE's logit itself; meta-NML's probability clamped to
+        /// [1e-6, 1 − 1e-6] first, so that a saturated one stays finite.
+        public var logOdds: [Double]
     }
 
     public var taskID: String
@@ -55,7 +59,7 @@ public struct RewardPath {
             guard model.featureDimension == features.columns else {
                 throw ExperimentError.invalidValue("\(label)'s reward model takes \(model.featureDimension) features, \(task!) has \(features.columns)")
             }
-            return Curve(label: label, probabilities: Self.successProbabilities(reward, try model.rewards(features: features, successes: nil)))
+            return Self.curve(label: label, reward: reward, rewards: try model.rewards(features: features, successes: nil))
         }
         (taskID, self.seed, self.successes) = (task!, seed, successes)
     }
@@ -74,35 +78,58 @@ public struct RewardPath {
         return (try FeatureMatrix(rows), successes)
     }
 
-    /// A model's rewards as p(success | state): meta-NML's are already, VICE's are logits.
-    static func successProbabilities(_ reward: RewardChoice, _ rewards: [Float]) -> [Double] {
+    /// A model's rewards as p(success | state) and log-odds: meta-NML's are probabilities, VICE's logits.
+    static func curve(label: String, reward: RewardChoice, rewards: [Float]) -> Curve {
         switch reward {
-        case .vice: rewards.map { 1 / (1 + Foundation.exp(-Double($0))) }
-        default: rewards.map(Double.init)
+        case .vice:
+            let logits = rewards.map(Double.init)
+            return Curve(label: label, probabilities: logits.map { 1 / (1 + Foundation.exp(-$0)) }, logOdds: logits)
+        default:
+            let probabilities = rewards.map(Double.init)
+            return Curve(label: label, probabilities: probabilities, logOdds: probabilities.map {
+                let p = min(max($0, 1e-6), 1 - 1e-6)
+                return Foundation.log(p) - Foundation.log1p(-p)
+            })
         }
     }
 
-    /// One row per state: its step, the success flag (0 or 1) and each curve's probability.
+    /// One row per state: its step, the success flag (0 or 1), and each curve's probability and log-odds.
     public var csv: String {
-        var lines = [(["step", "success"] + curves.map { "\"\($0.label)\"" }).joined(separator: ",")]
+        var lines = [(["step", "success"] + curves.flatMap { ["\"\($0.label): p\"", "\"\($0.label): log-odds\""] })
+            .joined(separator: ",")]
         for (step, success) in successes.enumerated() {
-            lines.append(([String(step), success ? "1" : "0"] + curves.map { String($0.probabilities[step]) }).joined(separator: ","))
+            lines.append(([String(step), success ? "1" : "0"] + curves.flatMap { [String($0.probabilities[step]), String($0.logOdds[step])] })
+                .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The chart: each classifier's probability against the step, over the task's success flag.
+    /// Two charts, one above the other: each classifier's probability against the step, over the
+    /// task's success flag; then its log-odds.
     public func render(font: BitmapFont) -> RGBImage {
-        var plot = LinePlot(title: "\(taskID): classifiers on the expert's path",
-                            xLabel: "step of the expert's episode (reset seed \(seed))", yLabel: "p(success)")
-        plot.yRange = 0...1
         let steps = successes.indices.map(Double.init)
+        func lines(_ values: (Curve) -> [Double]) -> [LinePlot.Series] {
+            curves.enumerated().map { index, curve in
+                let y = values(curve)
+                return LinePlot.Series(name: curve.label, color: LinePlot.palette[index % LinePlot.palette.count], x: steps, y: y,
+                                       lower: y, upper: y)
+            }
+        }
+        var probability = LinePlot(title: "\(taskID): classifiers on the expert's path",
+                                   xLabel: "step of the expert's episode (reset seed \(seed))", yLabel: "p(success)")
+        probability.yRange = 0...1
         let flag = successes.map { $0 ? 1.0 : 0.0 }
         // The success rule first, so that the classifiers are drawn over it.
         let rule = LinePlot.Series(name: "success rule (0 or 1)", color: RGB8(150, 150, 150), x: steps, y: flag, lower: flag, upper: flag)
-        return plot.render([rule] + curves.enumerated().map { index, curve in
-            LinePlot.Series(name: curve.label, color: LinePlot.palette[index % LinePlot.palette.count], x: steps,
-                            y: curve.probabilities, lower: curve.probabilities, upper: curve.probabilities)
-        }, font: font)
+        let top = probability.render([rule] + lines(\.probabilities), font: font)
+
+        var logOdds = LinePlot(title: "log-odds, VICE's reward (meta-NML's is p)",
+                               xLabel: "step of the expert's episode (reset seed \(seed))", yLabel: "log-odds of success")
+        let all = curves.flatMap(\.logOdds)
+        // Multiples of 20, so that the four tick intervals fall on whole numbers.
+        let low = 20 * ((all.min() ?? -1) / 20).rounded(.down), high = 20 * ((all.max() ?? 1) / 20).rounded(.up)
+        logOdds.yRange = low...(high > low ? high : low + 20)
+        let bottom = logOdds.render(lines(\.logOdds), font: font)
+        return RGBImage(width: top.width, height: top.height + bottom.height, pixels: top.pixels + bottom.pixels)
     }
 }

@@ -156,6 +156,7 @@ struct ReportPicturesTests {
         #expect(markdown.contains("### Learned rewards on the expert's path"))
         #expect(markdown.contains("final classifiers of metanml seed 0 and vice seed 1 give the states of one episode of the task's "
                                   + "scripted expert"), "\(markdown)")
+        #expect(markdown.contains("meta-NML is rewarded with the probability, VICE with the log-odds"))
         #expect(markdown.contains("](pictures/door-v1/reward-path.png)"))
     }
 }

@@ -52,13 +52,18 @@ struct RewardPathTests {
         let (features, _) = try RewardPath.expertEpisode(try Fixture.registry.makeEnvironment("maze-zigzag-v1"), seed: 0)
         let logits = try RunDirectory(URL(fileURLWithPath: runs.vice)).finalRewardModel().rewards(features: features, successes: nil)
         #expect(path.curves[0].probabilities == logits.map { 1 / (1 + exp(-Double($0))) })
+        #expect(path.curves[0].logOdds == logits.map(Double.init), "VICE's log-odds are its logits, its reward")
+        for (p, logOdds) in zip(path.curves[1].probabilities, path.curves[1].logOdds) {
+            #expect(abs(1 / (1 + exp(-logOdds)) - min(max(p, 1e-6), 1 - 1e-6)) < 1e-9, "meta-NML's log-odds \(logOdds) are not those of p = \(p)")
+        }
         for curve in path.curves {
             #expect(curve.probabilities.count == path.successes.count)
             #expect(curve.probabilities.allSatisfy { (0...1).contains($0) }, "\(curve.label) leaves [0, 1]")
         }
 
         let lines = path.csv.split(separator: "\n")
-        #expect(lines.first == "step,success,\"vice, seed 7\",\"metanml, seed 7\"" && lines.count == path.successes.count + 1)
+        #expect(lines.first == #"step,success,"vice, seed 7: p","vice, seed 7: log-odds","metanml, seed 7: p","metanml, seed 7: log-odds""#)
+        #expect(lines.count == path.successes.count + 1)
     }
 
     @Test("mural reward-path writes the same PNG and CSV bytes for the same runs and seed")
@@ -74,7 +79,8 @@ struct RewardPathTests {
                         try Data(contentsOf: URL(fileURLWithPath: "\(directory)/path.csv"))]
         }
         #expect(outputs[0] == outputs[2] && outputs[1] == outputs[3])
-        #expect(try PNG.read(from: "\(directory)/path.png").width == 720)
+        let image = try PNG.read(from: "\(directory)/path.png")
+        #expect(image.width == 720 && image.height == 880, "two 720 × 440 charts, one above the other")
     }
 
     @Test("runs that are not classifiers, runs of different tasks and no runs are refused by name")

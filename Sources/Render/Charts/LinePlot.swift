@@ -59,10 +59,13 @@ public struct LinePlot {
 
         // Grid, ticks and labels.
         let grid = RGB8(228, 228, 228), ink = RGB8(60, 60, 60)
-        for tick in stride(from: yRange.lowerBound, through: yRange.upperBound + 1e-9, by: (yRange.upperBound - yRange.lowerBound) / 4) {
+        let yTicks = Array(stride(from: yRange.lowerBound, through: yRange.upperBound + 1e-9, by: (yRange.upperBound - yRange.lowerBound) / 4))
+        // Whole numbers when every tick is one (a log-odds axis), else two decimals (a success axis).
+        let wholeTicks = yTicks.allSatisfy { $0 == $0.rounded() }
+        for tick in yTicks {
             let y = Int(py(tick).rounded())
             image.fill(x: left, y: y, width: right - left, height: 1, with: grid)
-            let label = String(format: "%.2f", tick)
+            let label = wholeTicks ? String(format: "%.0f", tick) : String(format: "%.2f", tick)
             font.draw(label, in: &image, x: left - 8 - font.width(of: label, scale: scale), y: y - font.glyphHeight * scale / 2,
                       color: ink, scale: scale)
         }
