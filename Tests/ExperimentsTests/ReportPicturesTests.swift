@@ -26,6 +26,26 @@ struct ReportPicturesTests {
     /// The bytes every PNG file starts with.
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
+    /// `fakePictures` as an executable in `root`, beside the map.png it copies; returns its path.
+    func installFakeMural(in root: URL) throws -> String {
+        let executable = root.appendingPathComponent("fake-mural").path
+        try Data(fakePictures.utf8).write(to: URL(fileURLWithPath: executable))
+        chmod(executable, 0o755)
+        try PNG.write(RGBImage(width: 2, height: 2), to: root.appendingPathComponent("map.png").path)
+        return executable
+    }
+
+    /// One evaluation for every cell of `grid`, and a completion file for the `finished` [reward, seed] pairs.
+    func writeRuns(of grid: ComparisonGrid, finished: Set<[String]>) throws {
+        let record = #"{"criticLoss":0,"epoch":1,"finalMetrics":{},"meanTrainingReward":0,"step":100,"successAny":0.5,"#
+            + #""successFinal":0.25,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":2}"#
+        for cell in grid.cells {
+            let run = RunDirectory(grid.runDirectory(cell))
+            try run.write(Data((record + "\n").utf8), to: RunDirectory.metricsFile)
+            if finished.contains([cell.reward, String(cell.seed)]) { try run.write(Data("{}".utf8), to: RunDirectory.completionFile) }
+        }
+    }
+
     func isPNG(_ url: URL) -> Bool {
         FileManager.default.contents(atPath: url.path).map { Array($0.prefix(8)) == Self.pngSignature } ?? false
     }
@@ -71,21 +91,12 @@ struct ReportPicturesTests {
     @Test("pictures show the lowest finished seed; a failed one is reported with its log, not fatal, and retried")
     func failedPicture() throws {
         let root = try temporaryDirectory()
-        let executable = root.appendingPathComponent("fake-mural").path
-        try Data(fakePictures.utf8).write(to: URL(fileURLWithPath: executable))
-        chmod(executable, 0o755)
-        try PNG.write(RGBImage(width: 2, height: 2), to: root.appendingPathComponent("map.png").path)
+        let executable = try installFakeMural(in: root)
 
         let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["count", "sparse"], seeds: [0, 1],
                                   directory: root.appendingPathComponent("cmp"))
         // Finished: count seed 1 only (seed 0 stopped early). Sparse has no finished run.
-        let record = #"{"criticLoss":0,"epoch":1,"finalMetrics":{},"meanTrainingReward":0,"step":100,"successAny":0.5,"#
-            + #""successFinal":0.25,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":2}"#
-        for cell in grid.cells {
-            let run = RunDirectory(grid.runDirectory(cell))
-            try run.write(Data((record + "\n").utf8), to: RunDirectory.metricsFile)
-            if cell.reward == "count" && cell.seed == 1 { try run.write(Data("{}".utf8), to: RunDirectory.completionFile) }
-        }
+        try writeRuns(of: grid, finished: [["count", "1"]])
         let plan = try ReportPictures(grid: grid, registry: try TaskRegistry.located())
         #expect(plan.pictures.map(\.image) == ["pictures/maze-zigzag-v1/count-seed1/sheet.png",
                                                "pictures/maze-zigzag-v1/count-seed1-reward-map.png"])
@@ -123,22 +134,12 @@ struct ReportPicturesTests {
     @Test("a task with finished classifier runs gets one reward path over the lowest finished seed of each, linked with its caption")
     func rewardPathOfTheClassifiers() throws {
         let root = try temporaryDirectory()
-        let executable = root.appendingPathComponent("fake-mural").path
-        try Data(fakePictures.utf8).write(to: URL(fileURLWithPath: executable))
-        chmod(executable, 0o755)
-        try PNG.write(RGBImage(width: 2, height: 2), to: root.appendingPathComponent("map.png").path)
+        let executable = try installFakeMural(in: root)
 
         let grid = ComparisonGrid(tasks: ["door-v1"], rewards: ["metanml", "vice", "count"], seeds: [0, 1],
                                   directory: root.appendingPathComponent("cmp"))
         // Finished: meta-NML seeds 0 and 1, VICE seed 1, count seed 0.
-        let finished: Set<[String]> = [["metanml", "0"], ["metanml", "1"], ["vice", "1"], ["count", "0"]]
-        let record = #"{"criticLoss":0,"epoch":1,"finalMetrics":{},"meanTrainingReward":0,"step":100,"successAny":0.5,"#
-            + #""successFinal":0.25,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":2}"#
-        for cell in grid.cells {
-            let run = RunDirectory(grid.runDirectory(cell))
-            try run.write(Data((record + "\n").utf8), to: RunDirectory.metricsFile)
-            if finished.contains([cell.reward, String(cell.seed)]) { try run.write(Data("{}".utf8), to: RunDirectory.completionFile) }
-        }
+        try writeRuns(of: grid, finished: [["metanml", "0"], ["metanml", "1"], ["vice", "1"], ["count", "0"]])
         let plan = try ReportPictures(grid: grid, registry: try TaskRegistry.located())
         let paths = plan.pictures.filter { $0.kind == .rewardPath }
         try #require(paths.count == 1, "one reward path per task: \(plan.pictures.map(\.image))")
