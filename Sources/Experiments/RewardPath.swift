@@ -3,9 +3,10 @@ import Render
 import Rewards
 import TaskSuite
 
-/// A slice through learned reward classifiers along the path a task rewards: the success
-/// probability each run's final classifier gives the states of one scripted-expert episode, from
-/// the start to the goal and on to the horizon, and its log-odds. It works on every task, where a
+/// A slice through learned reward classifiers along one episode: the success probability each
+/// run's final classifier gives the states of an episode, from the start to the horizon, and its
+/// log-odds. The episode is the scripted expert's by default, the path the task rewards; a run's
+/// own policy shows where it stalled. It works on every task, where a
 /// reward map (`RewardMapSubject`) needs a maze's plane. The two scales matter because the two
 /// methods reward different ones: meta-NML rewards the probability itself, VICE the logit (the
 /// log-odds, as MURAL's code does), so a VICE classifier that is overconfident in probability can
@@ -23,7 +24,9 @@ public struct RewardPath {
     }
 
     public var taskID: String
-    /// The expert episode's reset seed.
+    /// Who acts in the episode: "the expert", "metanml seed 2's policy".
+    public var pathName: String
+    /// The episode is episode 0 of `mural evaluate --seed seed` (and of `mural render --seed seed`).
     public var seed: UInt64
     /// Whether each state of the episode (the first is the reset's) satisfies the task's success rule.
     public var successes: [Bool]
@@ -33,9 +36,10 @@ public struct RewardPath {
     /// logit (read as a probability through the logistic function). Count and sparse are not.
     public static let classifierRewards: [RewardChoice] = [.metanml, .vice]
 
-    /// The classifiers of the finished runs in `runDirectories`, which must share a task, along the
-    /// expert's episode from `reset(seed:)`.
-    public init(runDirectories: [String], seed: UInt64, registry: TaskRegistry) throws {
+    /// The classifiers of the finished runs in `runDirectories`, which must share a task, along
+    /// episode 0 of evaluation seed `seed`, acted by `makeActor` (default: the task's scripted expert).
+    public init(runDirectories: [String], seed: UInt64, registry: TaskRegistry, pathName: String = "the expert",
+                makeActor: (_ seed: UInt64) throws -> Evaluator.Actor = RewardPath.expert) throws {
         guard !runDirectories.isEmpty else { throw ExperimentError.invalidValue("a reward path needs at least one run") }
         var loaded: [(label: String, reward: RewardChoice, model: any RewardModel)] = []
         var task: String?
@@ -54,25 +58,29 @@ public struct RewardPath {
             loaded.append(("\(training.reward.rawValue), seed \(training.seed)", training.reward, try run.finalRewardModel()))
         }
         let environment = try registry.makeEnvironment(task!)
-        let (features, successes) = try Self.expertEpisode(environment, seed: seed)
+        let (features, successes) = try Self.episode(environment, seed: seed, makeActor: makeActor)
         curves = try loaded.map { label, reward, model in
             guard model.featureDimension == features.columns else {
                 throw ExperimentError.invalidValue("\(label)'s reward model takes \(model.featureDimension) features, \(task!) has \(features.columns)")
             }
             return Self.curve(label: label, reward: reward, rewards: try model.rewards(features: features, successes: nil))
         }
-        (taskID, self.seed, self.successes) = (task!, seed, successes)
+        (taskID, self.pathName, self.seed, self.successes) = (task!, pathName, seed, successes)
     }
 
-    /// The classifier features and success flags of the states of one expert episode: the reset's
-    /// state, then the state after each step until the episode ends.
-    public static func expertEpisode(_ environment: TaskEnvironment, seed: UInt64) throws -> (FeatureMatrix, [Bool]) {
-        var observations = [try environment.reset(seed: seed)]
-        while true {
-            let result = try environment.step(environment.expertAction())
-            observations.append(result.observation)
-            if result.terminated || result.truncated { break }
-        }
+    /// The task's scripted expert, without noise.
+    public static func expert(seed: UInt64) -> Evaluator.Actor {
+        var policy = Policy(.expert, seed: seed)
+        return { environment, _ in policy.action(for: environment) }
+    }
+
+    /// The classifier features and success flags of the states of episode 0 of evaluation seed
+    /// `seed`: the reset's state, then the state after each step until the episode ends.
+    public static func episode(_ environment: TaskEnvironment, seed: UInt64,
+                               makeActor: (_ seed: UInt64) throws -> Evaluator.Actor = expert) throws -> (FeatureMatrix, [Bool]) {
+        var observations: [[Double]] = []
+        _ = try Evaluator.episode(environment, index: 0, evaluationSeed: seed, makeActor: makeActor,
+                                  onReset: { observations.append($0) }, onStep: { observations.append($0.observation) })
         let rows = observations.map { environment.classifierFeatures($0).map(Float.init) }
         let successes = observations.map(environment.isSuccess)
         return (try FeatureMatrix(rows), successes)
@@ -115,16 +123,15 @@ public struct RewardPath {
                                        lower: y, upper: y)
             }
         }
-        var probability = LinePlot(title: "\(taskID): classifiers on the expert's path",
-                                   xLabel: "step of the expert's episode (reset seed \(seed))", yLabel: "p(success)")
+        let xLabel = "step of episode 0 of evaluation seed \(seed)"
+        var probability = LinePlot(title: "\(taskID): \(pathName)", xLabel: xLabel, yLabel: "p(success)")
         probability.yRange = 0...1
         let flag = successes.map { $0 ? 1.0 : 0.0 }
         // The success rule first, so that the classifiers are drawn over it.
         let rule = LinePlot.Series(name: "success rule (0 or 1)", color: RGB8(150, 150, 150), x: steps, y: flag, lower: flag, upper: flag)
         let top = probability.render([rule] + lines(\.probabilities), font: font)
 
-        var logOdds = LinePlot(title: "log-odds, VICE's reward (meta-NML's is p)",
-                               xLabel: "step of the expert's episode (reset seed \(seed))", yLabel: "log-odds of success")
+        var logOdds = LinePlot(title: "log-odds, VICE's reward (meta-NML's is p)", xLabel: xLabel, yLabel: "log-odds of success")
         let all = curves.flatMap(\.logOdds)
         // Multiples of 20, so that the four tick intervals fall on whole numbers.
         let low = 20 * ((all.min() ?? -1) / 20).rounded(.down), high = 20 * ((all.max() ?? 1) / 20).rounded(.up)

@@ -28,16 +28,38 @@ struct RewardPathTests {
         return (runs[0], runs[1])
     }
 
-    @Test("the expert's episode runs from the reset to the horizon and reaches the goal, the same for the same seed")
+    @Test("the expert's episode runs from the reset to the horizon and reaches the goal, the same for the same seed, as render's")
     func expertEpisode() throws {
         let environment = try Fixture.registry.makeEnvironment("door-v1")
-        let (features, successes) = try RewardPath.expertEpisode(environment, seed: 3)
+        let (features, successes) = try RewardPath.episode(environment, seed: 3)
         #expect(features.rows == environment.horizon + 1 && successes.count == features.rows,
                 "\(features.rows) states for a horizon of \(environment.horizon)")
         #expect(features.columns == environment.classifierFeatureSpec.count)
         #expect(successes.first == false && successes.last == true, "the door's expert starts away from success and ends in it")
-        let (again, _) = try RewardPath.expertEpisode(try Fixture.registry.makeEnvironment("door-v1"), seed: 3)
+        let (again, _) = try RewardPath.episode(try Fixture.registry.makeEnvironment("door-v1"), seed: 3)
         #expect(again.values == features.values, "the same seed gave a different episode")
+        // The episode is `mural render --seed 3`'s (and `mural evaluate`'s first): Evaluator's episode 0.
+        var rendered: [[Double]] = []
+        _ = try Evaluator.episode(try Fixture.registry.makeEnvironment("door-v1"), index: 0, evaluationSeed: 3,
+                                  makeActor: RewardPath.expert, onReset: { rendered.append($0) }, onStep: { rendered.append($0.observation) })
+        #expect(rendered.map { environment.classifierFeatures($0).map(Float.init) }.flatMap { $0 } == features.values)
+    }
+
+    @Test("a run's own policy can act the episode: a random policy's differs from the expert's")
+    func policyActsTheEpisode() throws {
+        let directory = try Fixture.scratchDirectory("path-policy")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let runs = try Self.classifierRuns(in: directory)
+        let expert = try RewardPath(runDirectories: [runs.vice], seed: 0, registry: Fixture.registry)
+        let random = try RewardPath(runDirectories: [runs.vice], seed: 0, registry: Fixture.registry, pathName: "a random policy") { seed in
+            var policy = Policy(.random, seed: seed)
+            return { environment, _ in policy.action(for: environment) }
+        }
+        #expect(random.pathName == "a random policy" && expert.pathName == "the expert")
+        #expect(random.curves[0].probabilities != expert.curves[0].probabilities)
+        #expect(!random.successes.contains(true), "a random walk does not solve the zigzag maze")
+        try RewardPathCommand.parse(["--run", runs.vice, "--policy", "random", "--out", "\(directory)/random.png"]).run()
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/random.png"))
     }
 
     @Test("each run's classifier gives p(success) along the path: VICE's logits through the logistic, meta-NML's as they are")
@@ -49,7 +71,7 @@ struct RewardPathTests {
         #expect(path.taskID == "maze-zigzag-v1" && path.curves.map(\.label) == ["vice, seed 7", "metanml, seed 7"])
         #expect(path.successes.contains(true), "the zigzag's expert reaches the goal")
 
-        let (features, _) = try RewardPath.expertEpisode(try Fixture.registry.makeEnvironment("maze-zigzag-v1"), seed: 0)
+        let (features, _) = try RewardPath.episode(try Fixture.registry.makeEnvironment("maze-zigzag-v1"), seed: 0)
         let logits = try RunDirectory(URL(fileURLWithPath: runs.vice)).finalRewardModel().rewards(features: features, successes: nil)
         #expect(path.curves[0].probabilities == logits.map { 1 / (1 + exp(-Double($0))) })
         #expect(path.curves[0].logOdds == logits.map(Double.init), "VICE's log-odds are its logits, its reward")
