@@ -89,6 +89,12 @@ public struct ReportPictures {
         self.pictures = pictures
     }
 
+    /// The pictures drawn already (by an earlier comparison), without drawing any: what a report
+    /// recomputed by `mural report` links.
+    public func drawn() -> [Result] {
+        pictures.filter { FileManager.default.fileExists(atPath: url($0.image).path) }.map { Result(picture: $0, status: .existing) }
+    }
+
     /// Draws every picture not drawn yet with `executable` (the `mural` binary), `jobs` at a time.
     public func run(executable: String, jobs: Int, progress: (String) -> Void = { _ in }) throws -> [Result] {
         var results: [Result?] = pictures.map { picture in

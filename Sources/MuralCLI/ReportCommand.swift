@@ -12,7 +12,8 @@ struct ReportCommand: ParsableCommand {
             wherever they were trained), and writes DIR/report.md, report.html, evaluations.csv, \
             cells.csv, summary.csv and aggregates.csv with the same analysis `mural compare` ends \
             with. Runs that are not complete are listed and left out. --from-csv recomputes the \
-            report from an evaluations.csv alone (for example a committed one).
+            report from an evaluations.csv alone (for example a committed one). The report links the \
+            pictures of its runs that `mural compare` has drawn under DIR/pictures; it draws none.
             """)
 
     @Argument(help: "The comparison directory.") var directory: String
@@ -45,6 +46,9 @@ struct ReportCommand: ParsableCommand {
         var report = ComparisonReport(directory: url, analysis: try ComparisonAnalysis(runs: runs, fixedStartTasks: fixedStart),
                                       cells: cells)
         report.title = title
+        if fromCSV == nil {
+            report.pictures = try ReportPictures(grid: ComparisonGrid(cells: cells.map(\.cell), directory: url), registry: registry).drawn()
+        }
         report.preamble = ["Recomputed by `mural report` from \(runs.count) complete run(s)"
                            + (incomplete.isEmpty ? "." : "; \(incomplete.count) run(s) not finished are left out: "
                               + incomplete.map(\.relativePath).joined(separator: ", ") + ".")]

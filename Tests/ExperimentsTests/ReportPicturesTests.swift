@@ -118,6 +118,8 @@ struct ReportPicturesTests {
         #expect(describe(results2) == ["failed 2: renderer ran out of triangles", "existing"])
         #expect(text(root.appendingPathComponent("calls.log")).split(separator: "\n").sorted() == ["render", "render", "reward-map"],
                 "the failed filmstrip is retried, the drawn map is not")
+        #expect(plan.drawn().map(\.picture.image) == ["pictures/maze-zigzag-v1/count-seed1-reward-map.png"],
+                "what `mural report` links: the drawn map, not the failed filmstrip")
 
         var report = try ComparisonReport(grid: grid, results: grid.cells.map { CellResult(cell: $0, status: .completed) },
                                           fixedStartTasks: [])
