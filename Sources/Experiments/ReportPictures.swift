@@ -18,10 +18,10 @@ public struct ReportPictures {
 
     public struct Picture: Sendable {
         public var kind: Kind
-        /// The run the picture shows (a reward path's first).
-        public var cell: GridCell
-        /// Every run it shows: `cell`, or each classifier's run on a reward path.
+        /// Every run it shows: one, or each classifier's run on a reward path.
         public var runs: [GridCell]
+        /// The run the picture shows (a reward path's first).
+        public var cell: GridCell { runs[0] }
         /// The PNG file, relative to the comparison directory (as the report links it).
         public var image: String
         /// The drawing process's output, relative to the comparison directory.
@@ -65,13 +65,13 @@ public struct ReportPictures {
             let stem = "pictures/\(run.task)/\(run.reward)-seed\(run.seed)"
             let every = (definition.timing.horizon + Self.filmstripFrames - 1) / Self.filmstripFrames
             pictures.append(Picture(
-                kind: .filmstrip, cell: run, runs: [run], image: "\(stem)/sheet.png", log: "\(stem)-filmstrip.log",
+                kind: .filmstrip, runs: [run], image: "\(stem)/sheet.png", log: "\(stem)-filmstrip.log",
                 invocation: .filmstrip(task: run.task, runDirectory: runPath, every: every, width: 200, height: 150,
                                        outputDirectory: directory.appendingPathComponent(stem).path)))
             if definition.family == .maze, RewardMapSubject.mappableRewards.map(\.rawValue).contains(run.reward) {
                 let image = "\(stem)-reward-map.png"
                 pictures.append(Picture(
-                    kind: .rewardMap, cell: run, runs: [run], image: image, log: "\(stem)-reward-map.log",
+                    kind: .rewardMap, runs: [run], image: image, log: "\(stem)-reward-map.log",
                     invocation: .rewardMap(runDirectory: runPath, image: directory.appendingPathComponent(image).path)))
             }
         }
@@ -81,7 +81,7 @@ public struct ReportPictures {
             guard let runs = classifierRuns[task] else { continue }
             let stem = "pictures/\(task)/reward-path"
             pictures.append(Picture(
-                kind: .rewardPath, cell: runs[0], runs: runs, image: "\(stem).png", log: "\(stem).log",
+                kind: .rewardPath, runs: runs, image: "\(stem).png", log: "\(stem).log",
                 invocation: .rewardPath(runDirectories: runs.map { grid.runDirectory($0).path },
                                         image: directory.appendingPathComponent("\(stem).png").path,
                                         csv: directory.appendingPathComponent("\(stem).csv").path)))

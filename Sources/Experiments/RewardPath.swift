@@ -39,7 +39,7 @@ public struct RewardPath {
     /// The classifiers of the finished runs in `runDirectories`, which must share a task, along
     /// episode 0 of evaluation seed `seed`, acted by `makeActor` (default: the task's scripted expert).
     public init(runDirectories: [String], seed: UInt64, registry: TaskRegistry, pathName: String = "the expert",
-                makeActor: (_ seed: UInt64) throws -> Evaluator.Actor = RewardPath.expert) throws {
+                makeActor: (_ seed: UInt64) throws -> Evaluator.Actor = { Evaluator.actor(.expert, seed: $0) }) throws {
         guard !runDirectories.isEmpty else { throw ExperimentError.invalidValue("a reward path needs at least one run") }
         var loaded: [(label: String, reward: RewardChoice, model: any RewardModel)] = []
         var task: String?
@@ -68,16 +68,11 @@ public struct RewardPath {
         (taskID, self.pathName, self.seed, self.successes) = (task!, pathName, seed, successes)
     }
 
-    /// The task's scripted expert, without noise.
-    public static func expert(seed: UInt64) -> Evaluator.Actor {
-        var policy = Policy(.expert, seed: seed)
-        return { environment, _ in policy.action(for: environment) }
-    }
-
     /// The classifier features and success flags of the states of episode 0 of evaluation seed
     /// `seed`: the reset's state, then the state after each step until the episode ends.
     public static func episode(_ environment: TaskEnvironment, seed: UInt64,
-                               makeActor: (_ seed: UInt64) throws -> Evaluator.Actor = expert) throws -> (FeatureMatrix, [Bool]) {
+                               makeActor: (_ seed: UInt64) throws -> Evaluator.Actor = { Evaluator.actor(.expert, seed: $0) })
+        throws -> (FeatureMatrix, [Bool]) {
         var observations: [[Double]] = []
         _ = try Evaluator.episode(environment, index: 0, evaluationSeed: seed, makeActor: makeActor,
                                   onReset: { observations.append($0) }, onStep: { observations.append($0.observation) })

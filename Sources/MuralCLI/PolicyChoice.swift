@@ -28,8 +28,7 @@ enum PolicyChoice: ExpressibleByArgument, CustomStringConvertible {
     func makeActor(seed: UInt64) throws -> Evaluator.Actor {
         switch self {
         case .reference(let kind):
-            var policy = Policy(kind, seed: seed)
-            return { environment, _ in policy.action(for: environment) }
+            return Evaluator.actor(kind, seed: seed)
         case .run(let directory):
             let agent: SACAgent
             do { agent = try RunDirectory(URL(fileURLWithPath: directory)).finalPolicy() } catch ExperimentError.missingFile(let path) {

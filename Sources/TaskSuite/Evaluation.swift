@@ -91,13 +91,16 @@ public enum Evaluator {
         return try episode(env, seed: seeds.environment, actor: try makeActor(seeds.policy), onReset: onReset, onStep: onStep)
     }
 
+    /// A reference policy (without noise) as an actor, seeded with `seed`.
+    public static func actor(_ kind: PolicyKind, seed: UInt64) -> Actor {
+        var policy = Policy(kind, seed: seed)
+        return { env, _ in policy.action(for: env) }
+    }
+
     /// Evaluates a reference policy; see `evaluate(_:policyName:episodes:seed:progress:makeActor:)`.
     public static func evaluate(_ env: TaskEnvironment, policy kind: PolicyKind, episodes: Int, seed: UInt64,
                                 progress: (Int) -> Void = { _ in }) throws -> EvaluationReport {
-        try evaluate(env, policyName: kind.rawValue, episodes: episodes, seed: seed, progress: progress) { policySeed in
-            var policy = Policy(kind, seed: policySeed)
-            return { env, _ in policy.action(for: env) }
-        }
+        try evaluate(env, policyName: kind.rawValue, episodes: episodes, seed: seed, progress: progress) { actor(kind, seed: $0) }
     }
 
     /// Runs episodes `0..<episodes` of an evaluation seeded with `seed`, one outcome each.

@@ -41,7 +41,7 @@ struct RewardPathTests {
         // The episode is `mural render --seed 3`'s (and `mural evaluate`'s first): Evaluator's episode 0.
         var rendered: [[Double]] = []
         _ = try Evaluator.episode(try Fixture.registry.makeEnvironment("door-v1"), index: 0, evaluationSeed: 3,
-                                  makeActor: RewardPath.expert, onReset: { rendered.append($0) }, onStep: { rendered.append($0.observation) })
+                                  makeActor: { Evaluator.actor(.expert, seed: $0) }, onReset: { rendered.append($0) }, onStep: { rendered.append($0.observation) })
         #expect(rendered.map { environment.classifierFeatures($0).map(Float.init) }.flatMap { $0 } == features.values)
     }
 
@@ -51,9 +51,8 @@ struct RewardPathTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let runs = try Self.classifierRuns(in: directory)
         let expert = try RewardPath(runDirectories: [runs.vice], seed: 0, registry: Fixture.registry)
-        let random = try RewardPath(runDirectories: [runs.vice], seed: 0, registry: Fixture.registry, pathName: "a random policy") { seed in
-            var policy = Policy(.random, seed: seed)
-            return { environment, _ in policy.action(for: environment) }
+        let random = try RewardPath(runDirectories: [runs.vice], seed: 0, registry: Fixture.registry, pathName: "a random policy") {
+            Evaluator.actor(.random, seed: $0)
         }
         #expect(random.pathName == "a random policy" && expert.pathName == "the expert")
         #expect(random.curves[0].probabilities != expert.curves[0].probabilities)
