@@ -303,6 +303,20 @@ public struct ComparisonReport {
         }
     }
 
+    /// The measured cost of the finished runs, whichever invocations trained them: a grid spread over
+    /// sessions or machines says here what it cost in all.
+    private func measuredCost() -> String {
+        let finished = cells.compactMap { result in analysis.run(result.cell)?.points.last.map { (result.cell.task, $0.wallSeconds) } }
+        let hours = { (seconds: [Double]) in seconds.reduce(0, +) / 3600 }
+        let byTask = analysis.tasks.compactMap { task -> String? in
+            let seconds = finished.filter { $0.0 == task }.map(\.1)
+            return seconds.isEmpty ? nil : "\(task) " + String(format: "%.1f", hours(seconds))
+        }
+        return String(format: "The %d finished run(s) trained for %.1f core-hours in all (the sum of their wall times, each run "
+                      + "on one core; resumed runs count every stretch): ", finished.count, hours(finished.map(\.1)))
+            + byTask.joined(separator: ", ") + "."
+    }
+
     /// Every cell: how it ended, and its training wall time and speed.
     private func cellSection() -> ReportDocument.Section {
         var section = ReportDocument.Section(heading: "Cells")
@@ -325,6 +339,7 @@ public struct ComparisonReport {
                 rate.flatMap { $0.isNaN ? nil : String(format: "%.0f", $0) } ?? "—",
             ])
         }
+        section.paragraphs.append(measuredCost())
         return section
     }
 }

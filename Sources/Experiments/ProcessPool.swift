@@ -145,7 +145,13 @@ public struct ProcessPool {
         let argv = ([job.executable] + job.arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, job.executable, &actions, &attributes, argv, environ)
+        var code = posix_spawn(&pid, job.executable, &actions, &attributes, argv, environ)
+        // A just-written executable is "busy" while a child forked by another thread still holds
+        // its descriptor, until that child execs: a matter of milliseconds, so wait and try again.
+        for _ in 0..<20 where code == ETXTBSY {
+            usleep(10_000)
+            code = posix_spawn(&pid, job.executable, &actions, &attributes, argv, environ)
+        }
         return code == 0 ? .success(pid) : .failure(code)
     }
 

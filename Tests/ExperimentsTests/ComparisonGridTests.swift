@@ -1,9 +1,10 @@
 @testable import Experiments
 import Foundation
+import TestSupport
 import Testing
 
 /// A stand-in for `mural train`: writes two evaluation records whose success (any step and final
-/// step) is seed/10 (seed/100 for "vice"), or fails for the reward "broken". It counts its runs so that skipping can be checked.
+/// step) is seed/10 (seed/100 for "vice"), half an hour into its run at the last, or fails for the reward "broken". It counts its runs so that skipping can be checked.
 private let fakeTrain = #"""
 #!/bin/sh
 while [ $# -gt 0 ]; do
@@ -19,7 +20,7 @@ if [ "$reward" = broken ]; then echo "reward model exploded at step 7" >&2; exit
 mkdir -p "$out"
 success="0.$seed"; if [ "$reward" = vice ]; then success="0.0$seed"; fi
 for step in 100 200; do
-  printf '{"criticLoss":0,"epoch":1,"finalMetrics":{"geodesic_distance":1},"meanTrainingReward":0,"step":%s,"successAny":%s,"successFinal":%s,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":1}\n' "$step" "$success" "$success" >> "$out/metrics.jsonl"
+  printf '{"criticLoss":0,"epoch":1,"finalMetrics":{"geodesic_distance":1},"meanTrainingReward":0,"step":%s,"successAny":%s,"successFinal":%s,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":%s}\n' "$step" "$success" "$success" "$((step * 9))" >> "$out/metrics.jsonl"
 done
 echo '{}' > "$out/final.json"
 """#
@@ -28,8 +29,7 @@ echo '{}' > "$out/final.json"
 struct ComparisonGridTests {
     func makeExecutable(in directory: URL) throws -> String {
         let path = directory.appendingPathComponent("fake-mural").path
-        try Data(fakeTrain.utf8).write(to: URL(fileURLWithPath: path))
-        chmod(path, 0o755)
+        try writeExecutableScript(fakeTrain, to: path)
         return path
     }
 
@@ -64,6 +64,8 @@ struct ComparisonGridTests {
         #expect(report.contains("| vice | 2 | 0.03 [0.02, 0.04] |"), "the other reward is not bold")
         #expect(report.contains("| P(metanml > vice) | 1.00 [1.00, 1.00] | metanml better |"))
         #expect(report.contains("Failed cells") && report.contains("reward model exploded"))
+        #expect(report.contains("The 4 finished run(s) trained for 2.0 core-hours in all") && report.contains("maze-zigzag-v1 2.0."),
+                "the Cells section sums the finished runs' wall times, whichever invocation ran them (all were skipped here)")
         let aggregates = try String(contentsOf: grid.directory.appendingPathComponent("aggregates.csv"), encoding: .utf8)
         #expect(aggregates.contains("\niqm,metanml,,2,0.30000000000000004,0.2,0.4\n"), "\(aggregates)")
         let html = try String(contentsOf: grid.directory.appendingPathComponent("report.html"), encoding: .utf8)
@@ -76,8 +78,7 @@ struct ComparisonGridTests {
         // Like fakeTrain, but slow enough to be watched: an evaluation, a pause, another.
         let slow = fakeTrain.replacingOccurrences(of: "metrics.jsonl\"\ndone", with: "metrics.jsonl\"\n  sleep 0.6\ndone")
         let path = directory.appendingPathComponent("slow-mural").path
-        try Data(slow.utf8).write(to: URL(fileURLWithPath: path))
-        chmod(path, 0o755)
+        try writeExecutableScript(slow, to: path)
         let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["sparse"], seeds: [1, 2, 3],
                                   directory: directory.appendingPathComponent("cmp"), steps: ["maze-zigzag-v1": 200])
         var lines: [String] = []

@@ -29,8 +29,7 @@ struct ReportPicturesTests {
     /// `fakePictures` as an executable in `root`, beside the map.png it copies; returns its path.
     func installFakeMural(in root: URL) throws -> String {
         let executable = root.appendingPathComponent("fake-mural").path
-        try Data(fakePictures.utf8).write(to: URL(fileURLWithPath: executable))
-        chmod(executable, 0o755)
+        try writeExecutableScript(fakePictures, to: executable)
         try PNG.write(RGBImage(width: 2, height: 2), to: root.appendingPathComponent("map.png").path)
         return executable
     }

@@ -63,3 +63,14 @@ extension Process {
 public func text(_ url: URL) -> String {
     String(decoding: FileManager.default.contents(atPath: url.path) ?? Data(), as: UTF8.self)
 }
+
+/// Writes `script` to `path` as an executable file. The descriptor is close-on-exec: tests run in
+/// parallel, and a child spawned by another test that inherited it would hold the file open for
+/// writing, so executing it would fail with ETXTBSY ("Text file busy").
+public func writeExecutableScript(_ script: String, to path: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    defer { close(descriptor) }
+    let bytes = Array(script.utf8)
+    guard write(descriptor, bytes, bytes.count) == bytes.count else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+}
