@@ -197,6 +197,29 @@ public struct ComparisonReport {
         return document
     }
 
+    /// What a probability of improvement P(reference > baseline) with its 95 % interval says.
+    enum Verdict {
+        case referenceBetter, baselineBetter, unresolved
+
+        init(_ probability: Estimate) {
+            self = probability.lower > 0.5 ? .referenceBetter : probability.upper < 0.5 ? .baselineBetter : .unresolved
+        }
+    }
+
+    /// One sentence: which methods the reference beats on `task`, which beat it, and which its
+    /// seeds do not separate from it.
+    private func taskVerdict(_ task: String, rows: [ComparisonAnalysis.TaskSummary]) -> String? {
+        let judged = rows.compactMap { row in row.improvement.map { (row.method, Verdict($0)) } }
+        guard !judged.isEmpty else { return nil }
+        let methods = { (verdict: Verdict) in judged.filter { $0.1 == verdict }.map(\.0).joined(separator: ", ") }
+        let clauses = [
+            "\(analysis.reference) is better than " + (methods(.referenceBetter).isEmpty ? "no other method" : methods(.referenceBetter)),
+            methods(.unresolved).isEmpty ? nil : "not separated from \(methods(.unresolved))",
+            methods(.baselineBetter).isEmpty ? nil : "worse than \(methods(.baselineBetter))",
+        ].compactMap { $0 }
+        return "**Verdict on \(task)**, from the 95 % intervals of P(\(analysis.reference) > method): " + clauses.joined(separator: "; ") + "."
+    }
+
     private func aggregateSection(images: [(String, String)]) -> ReportDocument.Section {
         var section = ReportDocument.Section(heading: "Across tasks")
         let best = analysis.aggregates.map(\.interquartileMean.value).max()
@@ -212,9 +235,12 @@ public struct ComparisonReport {
             var improvement = ReportDocument.Section(heading: "Probability of improvement")
             improvement.table.header = ["comparison", "P(X > Y)", "verdict"]
             for entry in analysis.improvements {
-                let p = entry.probability
-                let verdict = p.lower > 0.5 ? "\(analysis.reference) better" : p.upper < 0.5 ? "\(entry.baseline) better" : "not resolved"
-                improvement.table.rows.append(["P(\(analysis.reference) > \(entry.baseline))", Self.interval(p), verdict])
+                let verdict = switch Self.Verdict(entry.probability) {
+                case .referenceBetter: "\(analysis.reference) better"
+                case .baselineBetter: "\(entry.baseline) better"
+                case .unresolved: "not resolved"
+                }
+                improvement.table.rows.append(["P(\(analysis.reference) > \(entry.baseline))", Self.interval(entry.probability), verdict])
             }
             improvement.paragraphs.append("The probability that a run of \(analysis.reference) scores higher than a run of the other "
                 + "method on a task chosen at random (ties count half). An interval wholly above 0.5 means \(analysis.reference) is "
@@ -248,6 +274,7 @@ public struct ComparisonReport {
             cells.append(String(format: "%.0f s", row.meanWallSeconds))
             section.table.rows.append(cells)
         }
+        if let verdict = taskVerdict(task, rows: rows) { section.paragraphs.append(verdict) }
         if hasImprovement {
             section.paragraphs.append("P(\(analysis.reference) > method) is the probability that a seed of \(analysis.reference) scores "
                 + "higher than a seed of the method on this task (ties count half), with a 95 % bootstrap interval over seeds; an "

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// A stand-in for `mural train`: writes two evaluation records whose success (any step and final
-/// step) is seed/10 (seed/100 for "vice"), half an hour into its run at the last, or fails for the reward "broken". It counts its runs so that skipping can be checked.
+/// step) is seed/10 (seed/100 for "vice", 0.9 + seed/100 for "oracle"), half an hour into its run at the last, or fails for the reward "broken". It counts its runs so that skipping can be checked.
 private let fakeTrain = #"""
 #!/bin/sh
 while [ $# -gt 0 ]; do
@@ -18,7 +18,7 @@ done
 echo run >> "$(dirname "$0")/runs.log"
 if [ "$reward" = broken ]; then echo "reward model exploded at step 7" >&2; exit 3; fi
 mkdir -p "$out"
-success="0.$seed"; if [ "$reward" = vice ]; then success="0.0$seed"; fi
+success="0.$seed"; if [ "$reward" = vice ]; then success="0.0$seed"; fi; if [ "$reward" = oracle ]; then success="0.9$seed"; fi
 for step in 100 200; do
   printf '{"criticLoss":0,"epoch":1,"finalMetrics":{"geodesic_distance":1},"meanTrainingReward":0,"step":%s,"successAny":%s,"successFinal":%s,"temperature":1,"trainingEpisodes":1,"trainingSuccess":0,"wallSeconds":%s}\n' "$step" "$success" "$success" "$((step * 9))" >> "$out/metrics.jsonl"
 done
@@ -70,6 +70,19 @@ struct ComparisonGridTests {
         #expect(aggregates.contains("\niqm,metanml,,2,0.30000000000000004,0.2,0.4\n"), "\(aggregates)")
         let html = try String(contentsOf: grid.directory.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("data:image/png;base64,"), "the HTML report embeds its learning curves")
+    }
+
+    @Test("each task's section says which methods meta-NML beats, which beat it and which its seeds do not separate from it")
+    func taskVerdict() throws {
+        let directory = try temporaryDirectory()
+        let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["metanml", "vice", "sparse", "oracle"], seeds: [2, 4],
+                                  directory: directory.appendingPathComponent("cmp"))
+        let results = try grid.run(executable: try makeExecutable(in: directory), jobs: 2)
+        try ComparisonReport(grid: grid, results: results, fixedStartTasks: []).write()
+        let report = try String(contentsOf: grid.directory.appendingPathComponent("report.md"), encoding: .utf8)
+        // Scores: metanml 0.2, 0.4; vice 0.02, 0.04; sparse as metanml; oracle 0.92, 0.94.
+        #expect(report.contains("**Verdict on maze-zigzag-v1**, from the 95 % intervals of P(metanml > method): metanml is better "
+                                + "than vice; not separated from sparse; worse than oracle."), "\(report)")
     }
 
     @Test("a running grid reports cells done and running, the running cells' steps and an ETA")
