@@ -90,8 +90,15 @@ public struct RewardMapSubject {
         }
         let states = try readStates(run.file(RunDirectory.visitedFile).path, environment: environment)
         let subject = RewardMapSubject(taskID: environment.taskID, reward: training.reward, model: model, states: states,
-                                       statesLabel: "visited states", source: "run \(directory)")
+                                       statesLabel: "visited states", source: Self.describe(run: directory, training))
         return (subject, environment)
+    }
+
+    /// "seed 0, 300000 steps, run .../metanml/seed-0": which run, without the machine's absolute path.
+    static func describe(run directory: String, _ training: TrainingConfiguration) -> String {
+        let components = directory.split(separator: "/").filter { $0 != "." }
+        let tail = components.suffix(2).joined(separator: "/")
+        return "seed \(training.seed), \(training.steps) steps, run \(components.count > 2 ? ".../" : "")\(tail)"
     }
 
     /// Draws the map of this subject over `plane` (which must be the subject's task).

@@ -155,10 +155,19 @@ struct RewardMapTests {
         let (subject, runEnvironment) = try RewardMapSubject.run(directory: directory, registry: Fixture.registry)
         #expect(subject.taskID == "maze-zigzag-v1" && runEnvironment.taskID == "maze-zigzag-v1")
         #expect(subject.reward == .vice && subject.statesLabel == "visited states")
+        #expect(subject.source.hasPrefix("seed 7, 1000 steps, run "), "the subtitle names the run's seed and budget: \(subject.source)")
         #expect(subject.states.rows == Fixture.corridorNegatives.count)
         // The loaded model gives the saved model's rewards.
         let probe = try Fixture.features([[0, 0], [3, 3], [-3, -3]])
         #expect(try subject.model.rewards(features: probe, successes: nil) == trained.model.rewards(features: probe, successes: nil))
+    }
+
+    @Test("a run's subtitle keeps the last two parts of its path, not the machine's absolute path")
+    func runSubtitle() {
+        let training = TrainingConfiguration(task: "maze-zigzag-v1", reward: .metanml, steps: 300_000, seed: 4)
+        #expect(RewardMapSubject.describe(run: "/work/main/results/suite/runs/maze-zigzag-v1/metanml/seed-4", training)
+                == "seed 4, 300000 steps, run .../metanml/seed-4")
+        #expect(RewardMapSubject.describe(run: "runs/seed-4", training) == "seed 4, 300000 steps, run runs/seed-4")
     }
 
     /// `mural train` then `mural reward-map --run`: the PNG is written, and the same run gives
