@@ -32,10 +32,7 @@ public struct ComparisonReport {
                   cells: results)
     }
 
-    /// The files `write()` produces besides pictures and plots.
-    public static let dataFiles = ["evaluations.csv", "cells.csv", "summary.csv", "aggregates.csv", "profiles.csv", "iqm-curves.csv"]
-
-    /// Writes report.md, report.html, the CSV files and the plots. The report shows `pictures`,
+    /// Writes report.md, report.html, headline.md, the CSV files and the plots. The report shows `pictures`,
     /// which must be drawn first.
     public func write() throws {
         let run = RunDirectory(directory)
@@ -48,7 +45,43 @@ public struct ComparisonReport {
         try run.write(Data(Self.curvesCSV(analysis.interquartileMeanCurves, x: "budget_fraction").utf8), to: "iqm-curves.csv")
         let document = self.document(images: images)
         try run.write(Data(document.markdown().utf8), to: "report.md")
+        try run.write(Data(headline().utf8), to: Self.headlineFile)
         try run.write(Data(try document.html(imageDirectory: directory).utf8), to: "report.html")
+    }
+
+    // MARK: Headline
+
+    /// The summary a README quotes (a test checks that it quotes it unchanged).
+    public static let headlineFile = "headline.md"
+
+    /// Each task's mean score per method with its 95 % interval, the IQM across tasks once every
+    /// task has every method, and each task's verdict.
+    func headline() -> String {
+        var table = ReportDocument.Table()
+        table.header = ["task"] + analysis.methods
+        for task in analysis.tasks {
+            let rows = analysis.summaries.filter { $0.task == task }
+            let best = Self.bestScore(rows)
+            let counts = Set(rows.map(\.seeds.count)).sorted()
+            let seeds = counts.map(String.init).joined(separator: "–") + (counts == [1] ? " seed" : " seeds")
+            table.rows.append(["\(task) (\(seeds))"] + analysis.methods.map { method in
+                guard let row = rows.first(where: { $0.method == method }) else { return "—" }
+                return row.score.value == best ? "**\(Self.interval(row.score))**" : Self.interval(row.score)
+            })
+        }
+        if !analysis.aggregates.isEmpty {
+            table.rows.append(["IQM across tasks"] + analysis.methods.map { method in
+                analysis.aggregates.first { $0.method == method }.map { Self.interval($0.interquartileMean) } ?? "—"
+            })
+        }
+        let verdicts = analysis.tasks.compactMap { task in taskVerdict(task, rows: analysis.summaries.filter { $0.task == task }) }
+            + [aggregateVerdict()].compactMap { $0 }
+        return table.markdown() + "\n" + verdicts.map { "- \($0)\n" }.joined()
+    }
+
+    /// The score to print in bold: the highest, unless every method has it.
+    static func bestScore(_ rows: [ComparisonAnalysis.TaskSummary]) -> Double? {
+        rows.map(\.score.value).max().flatMap { top in rows.contains { $0.score.value < top } ? top : nil }
     }
 
     // MARK: Plots
@@ -209,7 +242,16 @@ public struct ComparisonReport {
     /// One sentence: which methods the reference beats on `task`, which beat it, and which its
     /// seeds do not separate from it.
     private func taskVerdict(_ task: String, rows: [ComparisonAnalysis.TaskSummary]) -> String? {
-        let judged = rows.compactMap { row in row.improvement.map { (row.method, Verdict($0)) } }
+        verdict("on \(task)", rows.compactMap { row in row.improvement.map { (row.method, $0) } })
+    }
+
+    /// The same across tasks, from the aggregate probabilities of improvement.
+    private func aggregateVerdict() -> String? {
+        verdict("across tasks", analysis.improvements.map { ($0.baseline, $0.probability) })
+    }
+
+    private func verdict(_ scope: String, _ improvements: [(method: String, probability: Estimate)]) -> String? {
+        let judged = improvements.map { ($0.method, Verdict($0.probability)) }
         guard !judged.isEmpty else { return nil }
         let methods = { (verdict: Verdict) in judged.filter { $0.1 == verdict }.map(\.0).joined(separator: ", ") }
         let clauses = [
@@ -217,7 +259,7 @@ public struct ComparisonReport {
             methods(.unresolved).isEmpty ? nil : "not separated from \(methods(.unresolved))",
             methods(.baselineBetter).isEmpty ? nil : "worse than \(methods(.baselineBetter))",
         ].compactMap { $0 }
-        return "**Verdict on \(task)**, from the 95 % intervals of P(\(analysis.reference) > method): " + clauses.joined(separator: "; ") + "."
+        return "**Verdict \(scope)**, from the 95 % intervals of P(\(analysis.reference) > method): " + clauses.joined(separator: "; ") + "."
     }
 
     private func aggregateSection(images: [(String, String)]) -> ReportDocument.Section {
@@ -242,6 +284,7 @@ public struct ComparisonReport {
                 }
                 improvement.table.rows.append(["P(\(analysis.reference) > \(entry.baseline))", Self.interval(entry.probability), verdict])
             }
+            if let verdict = aggregateVerdict() { improvement.paragraphs.append(verdict) }
             improvement.paragraphs.append("The probability that a run of \(analysis.reference) scores higher than a run of the other "
                 + "method on a task chosen at random (ties count half). An interval wholly above 0.5 means \(analysis.reference) is "
                 + "better with 95 % confidence; wholly below, worse.")
@@ -256,7 +299,7 @@ public struct ComparisonReport {
         let rows = analysis.summaries.filter { $0.task == task }
         let fixedStart = analysis.fixedStartTasks.contains(task)
         let hasDistance = rows.contains { $0.goalDistance != nil }
-        let best = rows.map(\.score.value).max().flatMap { top in rows.contains { $0.score.value < top } ? top : nil }
+        let best = Self.bestScore(rows)
         let hasImprovement = rows.contains { $0.improvement != nil }
         section.table.header = ["method", "seeds", "score (95 % CI)"] + (fixedStart ? ["seeds succeeded (Wilson 95 %)"] : [])
             + ["success, any step (95 % CI)"] + (hasDistance ? ["final distance (95 % CI)"] : [])

@@ -6,6 +6,13 @@ struct ReportDocument {
     struct Table {
         var header: [String] = []
         var rows: [[String]] = []
+
+        func markdown() -> String {
+            guard !header.isEmpty else { return "" }
+            return "| " + header.joined(separator: " | ") + " |\n"
+                + "|" + String(repeating: " --- |", count: header.count) + "\n"
+                + rows.map { "| " + $0.joined(separator: " | ") + " |\n" }.joined()
+        }
     }
 
     struct Section {
@@ -34,12 +41,7 @@ struct ReportDocument {
 
     private func markdown(_ section: Section, level: Int) -> String {
         var out = String(repeating: "#", count: level) + " \(section.heading)\n\n"
-        if !section.table.header.isEmpty {
-            out += "| " + section.table.header.joined(separator: " | ") + " |\n"
-            out += "|" + String(repeating: " --- |", count: section.table.header.count) + "\n"
-            for row in section.table.rows { out += "| " + row.joined(separator: " | ") + " |\n" }
-            out += "\n"
-        }
+        if !section.table.header.isEmpty { out += section.table.markdown() + "\n" }
         for paragraph in section.paragraphs { out += paragraph + "\n\n" }
         for (file, caption) in section.images { out += "![\(caption)](\(file))\n\n" }
         for (caption, text) in section.code { out += "\(caption)\n\n```\n\(text)\n```\n\n" }

@@ -27,6 +27,25 @@ struct CommittedResultsTests {
         #expect(!Self.reports.isEmpty, "no results/*/evaluations.csv under \(Self.resultsDirectory.path)")
     }
 
+    /// The README's quotes of result files: each `<!-- quote: PATH -->` … `<!-- end quote -->` block.
+    static var readmeQuotes: [(path: String, text: String)] {
+        let readme = text(resultsDirectory.deletingLastPathComponent().appendingPathComponent("README.md"))
+        return readme.components(separatedBy: "<!-- quote: ").dropFirst().compactMap { block in
+            guard let pathEnd = block.range(of: " -->\n"), let end = block.range(of: "<!-- end quote -->") else { return nil }
+            return (String(block[..<pathEnd.lowerBound]), String(block[pathEnd.upperBound..<end.lowerBound]))
+        }
+    }
+
+    @Test("the README quotes the suite's headline, and quotes every result file it quotes unchanged")
+    func readmeQuotesResults() {
+        let quotes = Self.readmeQuotes
+        #expect(quotes.contains { $0.path == "results/suite/headline.md" }, "README.md has no <!-- quote: results/suite/headline.md --> block")
+        for quote in quotes {
+            let file = Self.resultsDirectory.deletingLastPathComponent().appendingPathComponent(quote.path)
+            #expect(quote.text == text(file), "README.md's quote of \(quote.path) differs from the file; copy the file into it again")
+        }
+    }
+
     @Test("each committed report's CSV files and tables are what its evaluations.csv recomputes to", arguments: reports)
     func recompute(_ committed: URL) throws {
         let recomputed = try temporaryDirectory().appendingPathComponent("report")
@@ -37,7 +56,7 @@ struct CommittedResultsTests {
         let status = try mural(["report", recomputed.path, "--from-csv", committed.appendingPathComponent("evaluations.csv").path],
                                log: log, environment: environment).waitForExit()
         try #require(status == 0, "mural report failed: \(text(log))")
-        for file in ["summary.csv", "aggregates.csv", "profiles.csv", "iqm-curves.csv"] {
+        for file in ["summary.csv", "aggregates.csv", "profiles.csv", "iqm-curves.csv", "headline.md"] {
             #expect(text(recomputed.appendingPathComponent(file)) == text(committed.appendingPathComponent(file)),
                     "\(committed.lastPathComponent)/\(file) differs from what its evaluations recompute to")
         }

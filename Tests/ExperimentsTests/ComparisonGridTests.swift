@@ -72,7 +72,7 @@ struct ComparisonGridTests {
         #expect(html.contains("data:image/png;base64,"), "the HTML report embeds its learning curves")
     }
 
-    @Test("each task's section says which methods meta-NML beats, which beat it and which its seeds do not separate from it")
+    @Test("each task's section and headline.md say which methods meta-NML beats, which beat it and which its seeds do not separate from it")
     func taskVerdict() throws {
         let directory = try temporaryDirectory()
         let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["metanml", "vice", "sparse", "oracle"], seeds: [2, 4],
@@ -83,6 +83,17 @@ struct ComparisonGridTests {
         // Scores: metanml 0.2, 0.4; vice 0.02, 0.04; sparse as metanml; oracle 0.92, 0.94.
         #expect(report.contains("**Verdict on maze-zigzag-v1**, from the 95 % intervals of P(metanml > method): metanml is better "
                                 + "than vice; not separated from sparse; worse than oracle."), "\(report)")
+        let headline = try String(contentsOf: grid.directory.appendingPathComponent("headline.md"), encoding: .utf8)
+        #expect(headline == """
+            | task | metanml | vice | sparse | oracle |
+            | --- | --- | --- | --- | --- |
+            | maze-zigzag-v1 (2 seeds) | 0.30 [0.20, 0.40] | 0.03 [0.02, 0.04] | 0.30 [0.20, 0.40] | **0.93 [0.92, 0.94]** |
+            | IQM across tasks | 0.30 [0.20, 0.40] | 0.03 [0.02, 0.04] | 0.30 [0.20, 0.40] | 0.93 [0.92, 0.94] |
+
+            - **Verdict on maze-zigzag-v1**, from the 95 % intervals of P(metanml > method): metanml is better than vice; not separated from sparse; worse than oracle.
+            - **Verdict across tasks**, from the 95 % intervals of P(metanml > method): metanml is better than vice; not separated from sparse; worse than oracle.
+
+            """, "headline.md: the scores, the IQM row and the verdicts")
     }
 
     @Test("a running grid reports cells done and running, the running cells' steps and an ETA")
