@@ -23,28 +23,39 @@ public struct ComparisonCost: Sendable {
     public let finishedCells: Int
     /// The (task, reward) pairs whose rate comes from the grid's own finished runs, not the table.
     public let calibrated: Set<String>
+    /// How fast this machine ran the finished runs against the table's rates for them (1 without
+    /// finished runs); the pairs without a measured rate get the table's scaled by it.
+    public let machineSpeed: Double
     /// Whether the settings are those the rates were measured with.
     public let measuredSettings: Bool
 
     /// `finished`: runs of this grid that already ran (a resumed comparison's). Their measured
     /// speed replaces the table's for their task and reward, since a machine can be several
-    /// times slower than the one the table was measured on, and they are not run again.
+    /// times slower than the one the table was measured on, and they are not run again. The
+    /// other pairs get the table's rate scaled by the finished runs' speed against the table.
     public init(settings: ComparisonSettings, families: [String: TaskDefinition.Family], finished: [RunEvaluations] = []) throws {
+        func tableRate(_ task: String, _ reward: String) throws -> Double {
+            guard let family = families[task] else { throw ExperimentError.invalidValue("no task family known for '\(task)'") }
+            return Self.measuredStepsPerSecond[family]?[try RewardChoice(parsing: reward)] ?? 500
+        }
         var measured: [String: (steps: Double, seconds: Double)] = [:]
+        var tableSeconds = 0.0, measuredSeconds = 0.0
         for run in finished {
             guard let last = run.points.last, last.wallSeconds > 0 else { continue }
             measured["\(run.task)/\(run.method)", default: (0, 0)].steps += Double(last.step)
             measured["\(run.task)/\(run.method)", default: (0, 0)].seconds += last.wallSeconds
+            tableSeconds += Double(last.step) / (try tableRate(run.task, run.method))
+            measuredSeconds += last.wallSeconds
         }
+        let speed = measuredSeconds > 0 ? tableSeconds / measuredSeconds : 1
         let done = Set(finished.map { GridCell(task: $0.task, reward: $0.method, seed: $0.seed) })
         cellSeconds = try settings.cells.filter { !done.contains($0) }.map { cell in
-            guard let family = families[cell.task] else { throw ExperimentError.invalidValue("no task family known for '\(cell.task)'") }
-            let table = Self.measuredStepsPerSecond[family]?[try RewardChoice(parsing: cell.reward)] ?? 500
-            let rate = measured["\(cell.task)/\(cell.reward)"].map { $0.steps / $0.seconds } ?? table
+            let rate = try measured["\(cell.task)/\(cell.reward)"].map { $0.steps / $0.seconds } ?? speed * tableRate(cell.task, cell.reward)
             return (cell, Double(settings.steps(for: cell.task)) / rate)
         }
         finishedCells = settings.cells.count - cellSeconds.count
         calibrated = Set(measured.keys)
+        machineSpeed = speed
         measuredSettings = settings.hiddenSizes == [64, 64] && settings.rewardPreset == .fast
     }
 

@@ -155,7 +155,8 @@ struct CompareCommand: ParsableCommand {
         let finished = cost.finishedCells > 0 ? "; \(cost.finishedCells) already finished in \(output), " : "; "
         let remaining = cost.finishedCells > 0 ? "the other \(cost.cellSeconds.count) need " : ""
         let sources = cost.calibrated.isEmpty ? ""
-            : " (rates of \(cost.calibrated.sorted().joined(separator: ", ")) measured on its finished runs, the others from the table)"
+            : " (rates of \(cost.calibrated.sorted().joined(separator: ", ")) measured on its finished runs, the others from the table"
+                + String(format: " × %.2f, the finished runs' speed against it)", cost.machineSpeed)
         return String(format: "%d cells (%@)%@%@an estimated %.1f core-hours, about %.1f h of wall time at --jobs %d", settings.cells.count,
                       settings.budgetDescription, finished, remaining, cost.coreHours, cost.wallHours(jobs: jobs), jobs)
             + sources

@@ -163,7 +163,7 @@ struct ComparisonPresetTests {
         #expect(!FileManager.default.fileExists(atPath: directory.path), "a dry run writes nothing")
     }
 
-    @Test("a resumed grid's estimate: finished cells cost nothing, and their measured speed replaces the table's")
+    @Test("a resumed grid's estimate: finished cells cost nothing, their measured speed replaces the table's, and scales the table for the rest")
     func calibratedCost() throws {
         let settings = ComparisonPreset.quick.settings
         let fresh = try ComparisonCost(settings: settings, families: ["maze-zigzag-v1": .maze])
@@ -178,8 +178,12 @@ struct ComparisonPresetTests {
         let seconds = Dictionary(uniqueKeysWithValues: resumed.cellSeconds.map { ($0.cell, $0.seconds) })
         #expect(seconds[GridCell(task: "maze-zigzag-v1", reward: "metanml", seed: 1)] == 1200,
                 "120k steps at the finished run's 100 steps per second")
-        #expect(seconds[GridCell(task: "maze-zigzag-v1", reward: "vice", seed: 0)]
-                == fresh.cellSeconds.first { $0.cell.reward == "vice" }?.seconds, "VICE keeps the table's rate")
+        // The finished run went at 100 steps per second against the table's 590: VICE's table rate is scaled by 100/590.
+        #expect(abs(resumed.machineSpeed - 100.0 / 590) < 1e-12, "\(resumed.machineSpeed)")
+        let viceSeconds = try #require(fresh.cellSeconds.first { $0.cell.reward == "vice" }?.seconds)
+        #expect(abs(seconds[GridCell(task: "maze-zigzag-v1", reward: "vice", seed: 0)]! - viceSeconds * 5.9) < 1e-6,
+                "VICE takes the table's time at the finished runs' speed against the table")
+        #expect(fresh.machineSpeed == 1, "without finished runs the table stands")
     }
 
     @Test("mural compare rejects a missing grid, an unknown preset, task or reward and a bad value, naming the valid ones")
