@@ -42,7 +42,7 @@ struct CommittedResultsTests {
         #expect(quotes.contains { $0.path == "results/suite/headline.md" }, "README.md has no <!-- quote: results/suite/headline.md --> block")
         for quote in quotes {
             let file = Self.resultsDirectory.deletingLastPathComponent().appendingPathComponent(quote.path)
-            #expect(quote.text == text(file), "README.md's quote of \(quote.path) differs from the file; copy the file into it again")
+            #expect(quote.text == text(file), "README.md's quote of \(quote.path) differs from the file; run scripts/quote-results")
         }
     }
 
