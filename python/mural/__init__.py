@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gymnasium as gym
 
-from . import _lib, rewards
+from . import _lib, results, rewards
 from .env import MuralEnv
 from .errors import (ClosedError, EpisodeStateError, InvalidArgumentError, MuralError, PhysicsError, TaskFileError,
                      UnknownTaskError)
@@ -22,7 +22,7 @@ from .vector import MuralVectorEnv
 from .wrappers import LearnedReward
 
 __all__ = [
-    "MuralEnv", "MuralVectorEnv", "LearnedReward", "Examples", "examples", "rewards", "task_ids", "register_tasks",
+    "MuralEnv", "MuralVectorEnv", "LearnedReward", "Examples", "examples", "rewards", "results", "task_ids", "register_tasks",
     "MuralError", "InvalidArgumentError", "UnknownTaskError", "TaskFileError", "ClosedError", "EpisodeStateError",
     "PhysicsError",
 ]
