@@ -29,7 +29,8 @@ public struct ComparisonCost: Sendable {
     /// Whether the settings are those the rates were measured with.
     public let measuredSettings: Bool
 
-    /// `finished`: runs of this grid that already ran (a resumed comparison's). Their measured
+    /// `families` must cover the grid's tasks. `finished`: runs of this grid that already ran (a resumed comparison's); runs
+    /// of other tasks may be among them, and count toward `machineSpeed`. Their measured
     /// speed replaces the table's for their task and reward, since a machine can be several
     /// times slower than the one the table was measured on, and they are not run again. The
     /// other pairs get the table's rate scaled by the finished runs' speed against the table.
@@ -44,7 +45,10 @@ public struct ComparisonCost: Sendable {
             guard let last = run.points.last, last.wallSeconds > 0 else { continue }
             measured["\(run.task)/\(run.method)", default: (0, 0)].steps += Double(last.step)
             measured["\(run.task)/\(run.method)", default: (0, 0)].seconds += last.wallSeconds
-            tableSeconds += Double(last.step) / (try tableRate(run.task, run.method))
+            // A run whose task family or reward the table does not know (a task file since removed, a
+            // tuning variant's name) cannot be set against it.
+            guard let table = try? tableRate(run.task, run.method) else { continue }
+            tableSeconds += Double(last.step) / table
             measuredSeconds += last.wallSeconds
         }
         let speed = measuredSeconds > 0 ? tableSeconds / measuredSeconds : 1

@@ -84,7 +84,11 @@ struct CompareCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: output)
         let finished = FileManager.default.fileExists(atPath: directory.path)
             ? try OptionError.translating { try ComparisonRuns.scan(directory).complete } : []
-        let cost = try ComparisonCost(settings: settings, families: families, finished: finished)
+        // Finished runs of the directory's other tasks tell this machine's speed too, where their task is still known.
+        let otherFamilies = Dictionary(Set(finished.map(\.task)).subtracting(settings.tasks).compactMap { task in
+            (try? registry.definition(task).family).map { (task, $0) }
+        }, uniquingKeysWith: { first, _ in first })
+        let cost = try ComparisonCost(settings: settings, families: families.merging(otherFamilies) { grid, _ in grid }, finished: finished)
         if dryRun {
             for (cell, seconds) in cost.cellSeconds {
                 print(String(format: "%@  %d steps  ~%.0f s", cell.relativePath, settings.steps(for: cell.task), seconds))

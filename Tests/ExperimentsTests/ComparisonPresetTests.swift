@@ -184,6 +184,13 @@ struct ComparisonPresetTests {
         #expect(abs(seconds[GridCell(task: "maze-zigzag-v1", reward: "vice", seed: 0)]! - viceSeconds * 5.9) < 1e-6,
                 "VICE takes the table's time at the finished runs' speed against the table")
         #expect(fresh.machineSpeed == 1, "without finished runs the table stands")
+        // Runs the table cannot price (a task of no known family, a tuning variant's name) leave the speed alone.
+        let unpriced = ["door-v1/metanml", "maze-zigzag-v1/vice-lr-1e-3"].map { name in
+            let parts = name.split(separator: "/").map(String.init)
+            return RunEvaluations(task: parts[0], method: parts[1], seed: 0, points: finished.points)
+        }
+        let mixed = try ComparisonCost(settings: settings, families: ["maze-zigzag-v1": .maze], finished: [finished] + unpriced)
+        #expect(mixed.machineSpeed == resumed.machineSpeed && mixed.cellSeconds.count == 8)
     }
 
     @Test("mural compare rejects a missing grid, an unknown preset, task or reward and a bad value, naming the valid ones")
