@@ -382,8 +382,8 @@ public struct ComparisonReport {
             let seconds = finished.filter { $0.0 == task }.map(\.1)
             return seconds.isEmpty ? nil : "\(task) " + String(format: "%.1f", hours(seconds))
         }
-        return String(format: "The %d finished run(s) trained for %.1f core-hours in all (the sum of their wall times, each run "
-                      + "on one core; resumed runs count every stretch): ", finished.count, hours(finished.map(\.1)))
+        return String(format: "The %d finished run(s) trained for %.1f hours in all (the sum of their wall times, every stretch "
+                      + "of a resumed run included; core-hours where each ran on one core): ", finished.count, hours(finished.map(\.1)))
             + byTask.joined(separator: ", ") + "."
     }
 

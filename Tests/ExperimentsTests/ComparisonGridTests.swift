@@ -64,7 +64,7 @@ struct ComparisonGridTests {
         #expect(report.contains("| vice | 2 | 0.03 [0.02, 0.04] |"), "the other reward is not bold")
         #expect(report.contains("| P(metanml > vice) | 1.00 [1.00, 1.00] | metanml better |"))
         #expect(report.contains("Failed cells") && report.contains("reward model exploded"))
-        #expect(report.contains("The 4 finished run(s) trained for 2.0 core-hours in all") && report.contains("maze-zigzag-v1 2.0."),
+        #expect(report.contains("The 4 finished run(s) trained for 2.0 hours in all") && report.contains("maze-zigzag-v1 2.0."),
                 "the Cells section sums the finished runs' wall times, whichever invocation ran them (all were skipped here)")
         let aggregates = try String(contentsOf: grid.directory.appendingPathComponent("aggregates.csv"), encoding: .utf8)
         #expect(aggregates.contains("\niqm,metanml,,2,0.30000000000000004,0.2,0.4\n"), "\(aggregates)")
