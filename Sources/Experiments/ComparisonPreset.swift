@@ -221,7 +221,7 @@ public struct ComparisonPreset: Sendable {
         purpose: "MURAL's benchmark at its reference budget, 1000 epochs of 1000 steps, and model sizes",
         settings: ComparisonSettings(
             tasks: ["maze-zigzag-v1", "maze-spiral-v2", "pusher-v1", "door-v1", "hand-valve-v3"],
-            rewards: ["metanml", "vice", "sparse", "count"], seeds: 5, steps: 1_000_000,
+            rewards: ["metanml", "vice", "count", "sparse"], seeds: 5, steps: 1_000_000,
             evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .paper))
 
     /// The suite's answer to "does MURAL beat VICE?": every task, the two classifiers, the

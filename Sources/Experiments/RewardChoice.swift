@@ -2,18 +2,19 @@ import Agents
 import Rewards
 import TaskSuite
 
-/// The rewards a training run can learn from.
+/// The rewards a training run can learn from, in the order reports list them: the two
+/// classifiers, then the baselines from exploration alone to the oracle.
 public enum RewardChoice: String, CaseIterable, Sendable, Codable {
     /// MURAL: meta-NML's uncertainty-aware classifier (Li, Gupta et al. 2021).
     case metanml
     /// VICE's classifier, whose logit is the reward (Fu et al. 2018).
     case vice
+    /// Sparse plus a count bonus c/√N(s) over a grid of classifier features.
+    case count
     /// The success penalty: 0 on success, −1 otherwise (MURAL's "SAC with sparse reward"). The
     /// environments' `sparse` reward (`RewardKind.successIndicator`, 1 or 0) shifted by −1, which
     /// changes no optimal policy of time-truncated, bootstrapped episodes.
     case sparse
-    /// Sparse plus a count bonus c/√N(s) over a grid of classifier features.
-    case count
     /// The task's hand-shaped oracle distance reward, for reference.
     case dense
 

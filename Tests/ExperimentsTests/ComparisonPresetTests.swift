@@ -202,7 +202,7 @@ struct ComparisonPresetTests {
             (["--preset", "quick", "--steps", "0"], "--steps must be positive, got 0"),
             (["--preset", "quick", "--hidden", "8,x"], "expected positive comma-separated integers such as 256,256, got '8,x'"),
             (["--preset", "quick", "--tasks", "maze-zigzag-v9"], "unknown task 'maze-zigzag-v9'; valid ids: "),
-            (["--preset", "quick", "--rewards", "sparse,curiosity"], "unknown reward 'curiosity'; valid rewards: metanml, vice, sparse, count, dense"),
+            (["--preset", "quick", "--rewards", "sparse,curiosity"], "unknown reward 'curiosity'; valid rewards: metanml, vice, count, sparse, dense"),
         ]
         for (arguments, expected) in cases {
             do {
