@@ -94,7 +94,7 @@ public struct ComparisonSettings: Equatable, Sendable {
             + entropyDescription
     }
 
-    /// "; SAC target entropy 0.0 on maze-spiral-v2 (−|A| on the other tasks)", or nothing when
+    /// "; SAC target entropy 0.0 on maze-spiral-v3 (−|A| on the other tasks)", or nothing when
     /// every task keeps −|A|, so that grids without their own entropies are described as before.
     private var entropyDescription: String {
         let own = tasks.compactMap { task in targetEntropy(for: task).map { "\($0) on \(task)" } }
@@ -220,7 +220,7 @@ public struct ComparisonPreset: Sendable {
         name: "paper",
         purpose: "MURAL's benchmark at its reference budget, 1000 epochs of 1000 steps, and model sizes",
         settings: ComparisonSettings(
-            tasks: ["maze-zigzag-v1", "maze-spiral-v2", "pusher-v1", "door-v1", "hand-valve-v3"],
+            tasks: ["maze-zigzag-v1", "maze-spiral-v3", "pusher-v1", "door-v1", "hand-valve-v3"],
             rewards: ["metanml", "vice", "count", "sparse"], seeds: 5, steps: 1_000_000,
             evaluationInterval: 10_000, evaluationEpisodes: 10, hiddenSizes: [256, 256], rewardPreset: .paper))
 
@@ -246,12 +246,12 @@ public struct ComparisonPreset: Sendable {
         name: "suite",
         purpose: "Does MURAL beat VICE? Every task, with baselines and the dense ceiling",
         settings: ComparisonSettings(
-            tasks: ["maze-zigzag-v1", "maze-spiral-v2", "pusher-v1", "door-v1", "hand-valve-v3"],
+            tasks: ["maze-zigzag-v1", "maze-spiral-v3", "pusher-v1", "door-v1", "hand-valve-v3"],
             rewards: ["metanml", "vice", "count", "sparse", "dense"], seeds: 5, steps: 300_000,
             evaluationInterval: 10_000, evaluationEpisodes: 30, hiddenSizes: [64, 64], rewardPreset: .fast,
-            taskSteps: ["maze-zigzag-v1": 300_000, "maze-spiral-v2": 300_000, "pusher-v1": 500_000, "hand-valve-v3": 500_000],
-            taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v2": 10],
-            taskTargetEntropies: ["maze-zigzag-v1": 0, "maze-spiral-v2": 0, "pusher-v1": 0, "hand-valve-v3": 0],
+            taskSteps: ["maze-zigzag-v1": 300_000, "maze-spiral-v3": 300_000, "pusher-v1": 500_000, "hand-valve-v3": 500_000],
+            taskSeeds: ["maze-zigzag-v1": 10, "maze-spiral-v3": 10],
+            taskTargetEntropies: ["maze-zigzag-v1": 0, "maze-spiral-v3": 0, "pusher-v1": 0, "hand-valve-v3": 0],
             rewardTuning: RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3, viceLoss: .binaryCrossEntropy)))
 
     public static let all = [quick, suite, paper]

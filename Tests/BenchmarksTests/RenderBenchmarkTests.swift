@@ -14,7 +14,7 @@ import Testing
         benchmark.frameDirectory = directory
         let report = try benchmark.run(registry: registry)
         #expect(report.tasks.map(\.task) == registry.ids)
-        for task in ["maze-zigzag-v1", "maze-spiral-v2", "pusher-v1", "door-v1", "hand-valve-v3"] {
+        for task in ["maze-zigzag-v1", "maze-spiral-v3", "pusher-v1", "door-v1", "hand-valve-v3"] {
             let image = try PNG.read(from: "\(directory)/bench-\(task).png")
             #expect(image.width == 24 && image.height == 18)
         }

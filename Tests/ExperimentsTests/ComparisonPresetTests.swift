@@ -53,8 +53,8 @@ struct ComparisonPresetTests {
     @Test("without a preset, tasks, rewards and steps are required and the rest take train's defaults")
     func withoutPreset() throws {
         let settings = try ComparisonSettings.resolve(
-            preset: nil, overrides: .init(tasks: ["maze-spiral-v2"], rewards: ["vice"], steps: 500))
-        #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v2"], rewards: ["vice"], seeds: 3, steps: 500,
+            preset: nil, overrides: .init(tasks: ["maze-spiral-v3"], rewards: ["vice"], steps: 500))
+        #expect(settings == ComparisonSettings(tasks: ["maze-spiral-v3"], rewards: ["vice"], seeds: 3, steps: 500,
                                                evaluationInterval: 1000, evaluationEpisodes: 10, hiddenSizes: [256, 256],
                                                rewardPreset: .fast))
         #expect(throws: ExperimentError.missingSettings(["tasks", "steps"])) {
@@ -102,15 +102,15 @@ struct ComparisonPresetTests {
     func suitePreset() throws {
         let suite = ComparisonPreset.suite.settings
         #expect(suite.tasks.count == 5 && suite.rewards == ["metanml", "vice", "count", "sparse", "dense"])
-        #expect(suite.seeds(for: "maze-zigzag-v1") == 10 && suite.seeds(for: "maze-spiral-v2") == 10 && suite.seeds(for: "door-v1") == 5)
+        #expect(suite.seeds(for: "maze-zigzag-v1") == 10 && suite.seeds(for: "maze-spiral-v3") == 10 && suite.seeds(for: "door-v1") == 5)
         #expect(suite.cells.count == (2 * 10 + 3 * 5) * 5)
         #expect(Set(suite.tasks.map(suite.steps(for:))).count > 1, "tasks have their own budgets")
         #expect(suite.rewardTuning == RewardTuning(metaNMLInnerStepScale: 0.25, viceLearningRate: 1e-3, viceLoss: .binaryCrossEntropy),
                 "the tuning sweep's choice (results/tuning, results/ablation-vice-loss) is frozen into the suite")
-        #expect(suite.taskTargetEntropies == ["maze-zigzag-v1": 0, "maze-spiral-v2": 0, "pusher-v1": 0, "hand-valve-v3": 0],
+        #expect(suite.taskTargetEntropies == ["maze-zigzag-v1": 0, "maze-spiral-v3": 0, "pusher-v1": 0, "hand-valve-v3": 0],
                 "the mazes', the pusher's and the hand's ceilings need SAC target entropy 0 (results/ceiling)")
         #expect(suite.budgetDescription.hasSuffix(
-                    "; SAC target entropy 0.0 on maze-zigzag-v1, 0.0 on maze-spiral-v2, 0.0 on pusher-v1, 0.0 on hand-valve-v3 (−|A| on the other tasks)"),
+                    "; SAC target entropy 0.0 on maze-zigzag-v1, 0.0 on maze-spiral-v3, 0.0 on pusher-v1, 0.0 on hand-valve-v3 (−|A| on the other tasks)"),
                 "\(suite.budgetDescription)")
         #expect(suite.evaluationEpisodes == 30, "10 episodes left a run's score at the mercy of one or two hard ones")
         let cellFile = String(decoding: try suite.cellTrainingFile(), as: UTF8.self)
@@ -125,17 +125,17 @@ struct ComparisonPresetTests {
     func taskTargetEntropies() throws {
         var settings = ComparisonPreset.quick.settings
         let plain = settings.budgetDescription
-        settings.taskTargetEntropies = ["maze-spiral-v2": 0]
+        settings.taskTargetEntropies = ["maze-spiral-v3": 0]
         try settings.validate()
-        #expect(settings.targetEntropy(for: "maze-spiral-v2") == 0 && settings.targetEntropy(for: "maze-zigzag-v1") == nil)
+        #expect(settings.targetEntropy(for: "maze-spiral-v3") == 0 && settings.targetEntropy(for: "maze-zigzag-v1") == nil)
         #expect(settings.taskEntropies == nil && settings.budgetDescription == plain,
                 "an entropy of a task outside the grid is neither recorded nor described: \(settings.budgetDescription)")
-        settings.tasks.append("maze-spiral-v2")
-        #expect(settings.taskEntropies == ["maze-spiral-v2": 0])
+        settings.tasks.append("maze-spiral-v3")
+        #expect(settings.taskEntropies == ["maze-spiral-v3": 0])
         #expect(settings.budgetDescription == plain.replacingOccurrences(of: "1 task(s)", with: "2 task(s)")
-                + "; SAC target entropy 0.0 on maze-spiral-v2 (−|A| on the other tasks)", "\(settings.budgetDescription)")
+                + "; SAC target entropy 0.0 on maze-spiral-v3 (−|A| on the other tasks)", "\(settings.budgetDescription)")
         settings.taskTargetEntropies["maze-zigzag-v1"] = -0.5
-        #expect(settings.budgetDescription.hasSuffix("; SAC target entropy -0.5 on maze-zigzag-v1, 0.0 on maze-spiral-v2"),
+        #expect(settings.budgetDescription.hasSuffix("; SAC target entropy -0.5 on maze-zigzag-v1, 0.0 on maze-spiral-v3"),
                 "\(settings.budgetDescription)")
 
         let overridden = try ComparisonSettings.resolve(preset: .suite, overrides: .init(seeds: 2, steps: 1000))

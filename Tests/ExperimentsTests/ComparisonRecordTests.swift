@@ -51,7 +51,7 @@ struct ComparisonRecordTests {
         // The same grid as `mural compare` records it now, with an entropy for a task outside the grid.
         let settings = ComparisonSettings(tasks: ["maze-zigzag-v1"], rewards: ["sparse"], seeds: 1, steps: old.steps,
                                           evaluationInterval: old.evaluationInterval, evaluationEpisodes: old.evaluationEpisodes,
-                                          hiddenSizes: old.hiddenSizes, rewardPreset: old.rewardPreset, taskTargetEntropies: ["maze-spiral-v2": 0])
+                                          hiddenSizes: old.hiddenSizes, rewardPreset: old.rewardPreset, taskTargetEntropies: ["maze-spiral-v3": 0])
         let encoded = try canonicalJSON(ComparisonRecord(settings: settings, mural: old.mural, blasCore: old.blasCore))
         #expect(encoded == committed,
                 "the record changed its bytes, so older directories would not resume:\n\(String(decoding: encoded, as: UTF8.self))")
@@ -65,25 +65,25 @@ struct ComparisonRecordTests {
         try record(steps: ["maze-zigzag-v1": 200]).prepare(directory, tasks: ["maze-zigzag-v1"], force: false)
         #expect(text(configuration) == Self.olderConfiguration, "resuming the same grid must leave config.json as it was")
 
-        let grown = record(steps: ["maze-zigzag-v1": 200, "maze-spiral-v2": 400], entropies: ["maze-spiral-v2": 0])
-        try grown.prepare(directory, tasks: ["maze-zigzag-v1", "maze-spiral-v2"], force: false)
+        let grown = record(steps: ["maze-zigzag-v1": 200, "maze-spiral-v3": 400], entropies: ["maze-spiral-v3": 0])
+        try grown.prepare(directory, tasks: ["maze-zigzag-v1", "maze-spiral-v3"], force: false)
         #expect(ComparisonRecord.existing(in: directory) == grown,
                 "config.json should now record the new task's budget and target entropy: \(text(configuration))")
-        try grown.prepare(directory, tasks: ["maze-zigzag-v1", "maze-spiral-v2"], force: false)
+        try grown.prepare(directory, tasks: ["maze-zigzag-v1", "maze-spiral-v3"], force: false)
         try record(steps: ["maze-zigzag-v1": 200]).prepare(directory, tasks: ["maze-zigzag-v1"], force: false)
         #expect(ComparisonRecord.existing(in: directory) == grown, "the older grid resumes and forgets nothing: \(text(configuration))")
     }
 
     @Test("a task the directory already has keeps the target entropy it ran with: another is refused naming the task and both values")
     func otherEntropyRefused() throws {
-        let recorded = record(steps: ["maze-zigzag-v1": 200], entropies: ["maze-spiral-v2": 0])
+        let recorded = record(steps: ["maze-zigzag-v1": 200], entropies: ["maze-spiral-v3": 0])
         let written = String(decoding: try canonicalJSON(recorded), as: UTF8.self)
-        let directory = try comparisonDirectory(written, runsOf: ["maze-zigzag-v1", "maze-spiral-v2"])
-        let tasks = ["maze-zigzag-v1", "maze-spiral-v2"]
+        let directory = try comparisonDirectory(written, runsOf: ["maze-zigzag-v1", "maze-spiral-v3"])
+        let tasks = ["maze-zigzag-v1", "maze-spiral-v3"]
         let cases: [([String: Float]?, String, String, String)] = [
-            (["maze-spiral-v2": -1], "maze-spiral-v2", "SAC target entropy 0.0", "SAC target entropy -1.0"),
-            (nil, "maze-spiral-v2", "SAC target entropy 0.0", "SAC target entropy −|A|"),
-            (["maze-spiral-v2": 0, "maze-zigzag-v1": 0], "maze-zigzag-v1", "SAC target entropy −|A|", "SAC target entropy 0.0"),
+            (["maze-spiral-v3": -1], "maze-spiral-v3", "SAC target entropy 0.0", "SAC target entropy -1.0"),
+            (nil, "maze-spiral-v3", "SAC target entropy 0.0", "SAC target entropy −|A|"),
+            (["maze-spiral-v3": 0, "maze-zigzag-v1": 0], "maze-zigzag-v1", "SAC target entropy −|A|", "SAC target entropy 0.0"),
         ]
         for (entropies, task, ran, given) in cases {
             let expected = ExperimentError.taskSettingMismatch(path: directory.path, task: task, recorded: ran, given: given)
@@ -93,12 +93,12 @@ struct ComparisonRecordTests {
             #expect(text(directory.appendingPathComponent(RunDirectory.configurationFile)) == written,
                     "a refused grid must leave config.json as it was")
         }
-        #expect(OptionError(.taskSettingMismatch(path: "/cmp", task: "maze-spiral-v2", recorded: "SAC target entropy 0.0",
+        #expect(OptionError(.taskSettingMismatch(path: "/cmp", task: "maze-spiral-v3", recorded: "SAC target entropy 0.0",
                                                  given: "SAC target entropy -1.0")).description
-                == "/cmp already holds runs of maze-spiral-v2 trained with SAC target entropy 0.0; this grid gives SAC target entropy -1.0; "
+                == "/cmp already holds runs of maze-spiral-v3 trained with SAC target entropy 0.0; this grid gives SAC target entropy -1.0; "
                 + "pass --force to overwrite it, or choose another directory")
 
-        let forced = record(steps: ["maze-zigzag-v1": 200], entropies: ["maze-spiral-v2": -1])
+        let forced = record(steps: ["maze-zigzag-v1": 200], entropies: ["maze-spiral-v3": -1])
         try forced.prepare(directory, tasks: tasks, force: true)
         #expect(ComparisonRecord.existing(in: directory) == forced, "--force starts again with the new entropy")
     }

@@ -176,12 +176,12 @@ struct RewardMapTests {
         let directory = try Fixture.scratchDirectory("command-run")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let run = "\(directory)/run"
-        try TrainCommand.parse(["--task", "maze-spiral-v2", "--reward", "count", "--steps", "200", "--evaluation-interval", "200",
+        try TrainCommand.parse(["--task", "maze-spiral-v3", "--reward", "count", "--steps", "200", "--evaluation-interval", "200",
                                 "--evaluation-episodes", "1", "--hidden", "8,8", "--out", run]).run()
         let arguments = ["--run", run, "--resolution", "20", "--out", "\(directory)/map.png"]
         try RewardMapCommand.parse(arguments).run()
         let first = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/map.png"))
-        try RewardMapCommand.parse(arguments + ["--task", "maze-spiral-v2", "--reward", "count"]).run()
+        try RewardMapCommand.parse(arguments + ["--task", "maze-spiral-v3", "--reward", "count"]).run()
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/map.png")) == first)
         #expect(try PNG.read(from: "\(directory)/map.png").width == 640)
         let (subject, _) = try RewardMapSubject.run(directory: run, registry: Fixture.registry)
@@ -245,7 +245,7 @@ struct RewardMapTests {
             (["--run", modelless] + out, "modelless/reward-model.bin does not exist"),
             (["--run", mismatched] + out, "holds a 'count' model, but config.json says the run learned 'metanml'"),
             (["--run", door] + out, "'door-v1' is a door task"),
-            (["--run", good, "--task", "maze-spiral-v2"] + out, "--task maze-spiral-v2 differs from the run's task maze-zigzag-v1"),
+            (["--run", good, "--task", "maze-spiral-v3"] + out, "--task maze-spiral-v3 differs from the run's task maze-zigzag-v1"),
             (["--run", good, "--reward", "vice"] + out, "--reward vice differs from the run's reward count"),
             (["--run", negatives, "--negatives", negatives] + out, "exactly one of --run RUN_DIR and --negatives"),
             (["--negatives", negatives] + out, "--negatives needs --task and --reward"),

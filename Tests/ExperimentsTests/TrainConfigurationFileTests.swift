@@ -50,7 +50,7 @@ struct TrainConfigurationFileTests {
     @Test("--target-entropy replaces the file's sac.targetEntropy, negative values included; a non-finite one is refused naming the option")
     func targetEntropyOption() throws {
         let directory = try temporaryDirectory()
-        let file = try write("task: maze-spiral-v2\nreward: dense\nsteps: 10\nsac:\n  targetEntropy: -1.5\n", in: directory)
+        let file = try write("task: maze-spiral-v3\nreward: dense\nsteps: 10\nsac:\n  targetEntropy: -1.5\n", in: directory)
         let out = ["--out", directory.appendingPathComponent("run").path]
         func entropy(_ arguments: [String]) throws -> Float? {
             try TrainCommand.parse(arguments + out).resolvedConfiguration().sac.targetEntropy
@@ -58,7 +58,7 @@ struct TrainConfigurationFileTests {
         #expect(try entropy(["--config", file]) == -1.5, "without the option, the file's value holds")
         #expect(try entropy(["--config", file, "--target-entropy", "0"]) == 0, "the option replaces the file's value")
         #expect(try entropy(["--target-entropy", "-2.5", "--config", file]) == -2.5, "a negative value is a value, not an option")
-        #expect(try entropy(["--task", "maze-spiral-v2", "--reward", "dense", "--steps", "10"]) == nil, "the default stays −|A|")
+        #expect(try entropy(["--task", "maze-spiral-v3", "--reward", "dense", "--steps", "10"]) == nil, "the default stays −|A|")
         #expect(TrainCommand.helpMessage().contains("--target-entropy <entropy>"), "\(TrainCommand.helpMessage())")
         for bad in ["nan", "inf", "-inf", "1e50", "high"] {
             do {

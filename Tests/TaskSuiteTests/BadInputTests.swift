@@ -42,12 +42,12 @@ struct BadInputTests {
     }
 
     @Test func steppingAfterTheHorizonIsAnError() throws {
-        let env = try registry.makeEnvironment("maze-spiral-v2")
+        let env = try registry.makeEnvironment("maze-spiral-v3")
         let results = try rollout(env, seed: 0) { _ in [0.3, -0.2] }
         #expect(results.count == env.horizon)
         #expect(results.last!.truncated && !results.last!.terminated)
         #expect(results.dropLast().allSatisfy { !$0.truncated && !$0.terminated })
-        #expect(throws: EnvironmentError.episodeEnded(task: "maze-spiral-v2", step: 100)) { try env.step([0, 0]) }
+        #expect(throws: EnvironmentError.episodeEnded(task: "maze-spiral-v3", step: 100)) { try env.step([0, 0]) }
         _ = try env.reset(seed: 0)
         _ = try env.step([0, 0])
     }

@@ -9,7 +9,7 @@ struct MazeTests {
 
     /// Pushes the ball straight at every wall from both sides at full speed and checks that
     /// it never sinks deeper than one substep's travel, far from the wall's mid-line.
-    @Test(arguments: ["maze-zigzag-v1", "maze-spiral-v2"])
+    @Test(arguments: ["maze-zigzag-v1", "maze-spiral-v3"])
     func ballNeverPassesAWall(id: String) throws {
         let env = try registry.makeEnvironment(id)
         let maze = try scene(env)
@@ -37,7 +37,7 @@ struct MazeTests {
     }
 
     @Test func randomWalksStayInsideFreeSpaceAndOnThePlane() throws {
-        let env = try registry.makeEnvironment("maze-spiral-v2")
+        let env = try registry.makeEnvironment("maze-spiral-v3")
         let p = try scene(env).parameters
         let substepTravel = p.maxDisplacement / Double(env.definition.timing.substeps)
         var policy = Policy(.random, seed: 3)
@@ -60,7 +60,7 @@ struct MazeTests {
         // Either side of a wall: close in space, far in the maze.
         let left = zigzag.distance(from: SIMD2(-1.8, -3)), right = zigzag.distance(from: SIMD2(-0.9, -3))
         #expect(left - right > 5)
-        let spiral = try scene(try registry.makeEnvironment("maze-spiral-v2")).field
+        let spiral = try scene(try registry.makeEnvironment("maze-spiral-v3")).field
         #expect(spiral.distance(from: SIMD2(-0.5, 1.25)) < 0.1)
         #expect(spiral.distance(from: SIMD2(-3, -3)) > 15)
     }

@@ -15,7 +15,7 @@ struct PredicateTests {
         #expect(env.isSuccess([2.6, 2.8, 9, 9]))  // velocities do not matter
         #expect(!env.isSuccess([3, 3.5, 0, 0]))
         #expect(!env.isSuccess([-3, -3, 0, 0]))
-        let spiral = try registry.makeEnvironment("maze-spiral-v2")
+        let spiral = try registry.makeEnvironment("maze-spiral-v3")
         #expect(spiral.isSuccess([-0.5, 1.25, 0, 0]))
         #expect(!spiral.isSuccess([3, 3, 0, 0]))
     }
@@ -70,19 +70,23 @@ struct PredicateTests {
         #expect(maze.reward(.dense, [3, 3, 0, 0]) > maze.reward(.dense, [-3, -3, 0, 0]))
     }
 
-    @Test("the mazes' dense reward is the fraction of the way still to go: −1 at the start, 0 at the goal")
+    /// The spiral names a `dense_success_bonus` of 1 (from version 3 on), the zigzag none.
+    @Test("the mazes' dense reward is the fraction of the way still to go, −1 at the start and 0 at the goal, plus the task's bonus inside the success radius")
     func mazeDenseRewardIsScaled() throws {
-        for (task, goal) in [("maze-zigzag-v1", [3.0, 3]), ("maze-spiral-v2", [-0.5, 1.25])] {
+        for (task, goal, bonus) in [("maze-zigzag-v1", [3.0, 3], 0.0), ("maze-spiral-v3", [-0.5, 1.25], 1)] {
             let maze = try registry.makeEnvironment(task)
             let start = try maze.reset(seed: 0)
             #expect(abs(maze.reward(.dense, start) + 1) < 1e-12, "\(task): \(maze.reward(.dense, start)) at the start")
-            #expect(abs(maze.reward(.dense, goal + [0, 0])) < 0.01, "\(task) goal: \(maze.reward(.dense, goal + [0, 0]))")
+            #expect(abs(maze.reward(.dense, goal + [0, 0]) - bonus) < 0.01, "\(task) goal: \(maze.reward(.dense, goal + [0, 0]))")
         }
+        // Against the wall 0.5 above the spiral's goal, just outside the radius, no bonus: −d/d(start) alone is within 0.03 of 0.
+        let atWall = try registry.makeEnvironment("maze-spiral-v3").reward(.dense, [-0.5, 1.75, 0, 0])
+        #expect(atWall < 0 && atWall > -0.03, "the spiral's wall beside the goal: \(atWall)")
     }
 
     @Test(arguments: [
         ("maze-zigzag-v1", ["ball_x", "ball_y"]),
-        ("maze-spiral-v2", ["ball_x", "ball_y"]),
+        ("maze-spiral-v3", ["ball_x", "ball_y"]),
         ("pusher-v1", ["hand_x", "hand_y", "hand_z", "puck_x", "puck_y"]),
         ("door-v1", ["hand_x", "hand_y", "hand_z", "door_angle"]),
         ("hand-valve-v3", ["valve_cos", "valve_sin"]),

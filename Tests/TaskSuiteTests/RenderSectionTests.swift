@@ -25,7 +25,7 @@ struct RenderSectionTests {
         #expect(door.floor == FloorDefinition(height: 0, cellSize: 0.1))
         #expect(door.props.map(\.name) == ["frame_hinge_side", "frame_latch_side", "frame_top"])
         #expect(try registry.definition("pusher-v1").render.props.count == 4)
-        #expect(try registry.definition("maze-spiral-v2").render.floor?.height == -0.15)
+        #expect(try registry.definition("maze-spiral-v3").render.floor?.height == -0.15)
     }
 
     @Test func badSceneryIsAnErrorNamingFileAndKey() throws {

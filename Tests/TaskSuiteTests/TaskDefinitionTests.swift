@@ -59,6 +59,9 @@ struct TaskDefinitionTests {
         #expect(definitionError(edit(valve, "dense_success_bonus: 1", "dense_success_bonus: -1"))?.key
                 == "hand_valve.dense_success_bonus")
         #expect(definitionError(edit(valve, "  dense_success_bonus: 1\n", ""))?.key == "hand_valve.dense_success_bonus")
+        let spiral = try source("maze-spiral-v3")
+        #expect(definitionError(edit(spiral, "dense_success_bonus: 1", "dense_success_bonus: -1"))?.key == "maze.dense_success_bonus")
+        #expect(definitionError(edit(spiral, "dense_success_bonus: 1", "dense_success_bonus: lots"))?.key == "maze.dense_success_bonus")
     }
 
     @Test func missingKeysAndMalformedYAMLAreErrors() throws {

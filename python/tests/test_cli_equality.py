@@ -26,7 +26,7 @@ def test_observations_equal_mural_rollout(task, cli, tmp_path):
                                   err_msg=f"{task}: Python and `mural rollout` observations differ")
 
 
-@pytest.mark.parametrize("task", ["door-v1", "maze-spiral-v2"])
+@pytest.mark.parametrize("task", ["door-v1", "maze-spiral-v3"])
 def test_render_equals_mural_frames(task, cli, tmp_path):
     env = mural.MuralEnv(task, render_mode="rgb_array", width=96, height=72)
     actions = np.random.default_rng(1).uniform(-1, 1, size=(3, env.action_space.shape[0])).astype(np.float32)
