@@ -120,12 +120,14 @@ public struct ComparisonAnalysis: Sendable {
     /// Fractions of the step budget at which the IQM curves are drawn.
     public static let budgetFractions = (1...10).map { Double($0) / 10 }
 
-    /// Analyses `runs`, keeping the order in which tasks and methods first appear. Aggregates
-    /// need every method on every task; without that they are left empty.
+    /// Analyses `runs`, keeping the order in which tasks first appear. Methods come in
+    /// `RewardChoice`'s order, the order the presets list them, and other names (a tuning
+    /// variant's) after them, in the order they first appear. Aggregates need every method on
+    /// every task; without that they are left empty.
     public init(runs: [RunEvaluations], fixedStartTasks: Set<String>, reference: String = RewardChoice.metanml.rawValue,
                 bootstrap: StratifiedBootstrap = StratifiedBootstrap()) throws {
         let finished = runs.filter { !$0.points.isEmpty }
-        let tasks = Self.unique(finished.map(\.task)), methods = Self.unique(finished.map(\.method))
+        let tasks = Self.unique(finished.map(\.task)), methods = Self.reportOrder(Self.unique(finished.map(\.method)))
         let byCell = Dictionary(grouping: finished) { "\($0.task)\u{0}\($0.method)" }.mapValues { group in
             group.sorted { $0.seed < $1.seed }
         }
@@ -254,6 +256,11 @@ public struct ComparisonAnalysis: Sendable {
 
     public func summary(task: String, method: String) -> TaskSummary? {
         summaries.first { $0.task == task && $0.method == method }
+    }
+
+    private static func reportOrder(_ methods: [String]) -> [String] {
+        let rewards = RewardChoice.allCases.map(\.rawValue)
+        return rewards.filter(methods.contains) + methods.filter { !rewards.contains($0) }
     }
 
     private static func unique(_ values: [String]) -> [String] {

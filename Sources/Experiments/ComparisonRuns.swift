@@ -6,13 +6,12 @@ import TaskSuite
 /// which a report can be recomputed.
 public enum ComparisonRuns {
     /// The complete runs under `directory` and the cells that are not complete yet, in task,
-    /// method and seed order. Methods come in `RewardChoice`'s order, as the presets list them,
-    /// and other names (a tuning variant's) after them, alphabetically.
+    /// method and seed order.
     public static func scan(_ directory: URL) throws -> (complete: [RunEvaluations], incomplete: [GridCell]) {
         let root = runs(of: directory)
         var complete: [RunEvaluations] = [], incomplete: [GridCell] = []
         for task in try tasks(in: directory) {
-            for method in try subdirectories(root.appendingPathComponent(task)).sorted(by: methodOrder) {
+            for method in try subdirectories(root.appendingPathComponent(task)) {
                 let seeds = try subdirectories(root.appendingPathComponent(task).appendingPathComponent(method))
                     .compactMap { name in name.hasPrefix("seed-") ? UInt64(name.dropFirst(5)) : nil }.sorted()
                 for seed in seeds {
@@ -86,11 +85,6 @@ public enum ComparisonRuns {
             }
         }
         return runs
-    }
-
-    private static func methodOrder(_ a: String, _ b: String) -> Bool {
-        func rank(_ name: String) -> Int { RewardChoice.allCases.firstIndex { $0.rawValue == name } ?? RewardChoice.allCases.count }
-        return (rank(a), a) < (rank(b), b)
     }
 
     /// The tasks `directory` holds runs of, complete or not, in order.

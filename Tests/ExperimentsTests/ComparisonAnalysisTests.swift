@@ -66,6 +66,16 @@ struct ComparisonAnalysisTests {
         #expect(analysis.summary(task: "t3", method: "vice")?.improvement == nil, "no metanml runs on t3")
     }
 
+    @Test("methods are listed as the presets list them, whatever order the runs come in, and other names after them")
+    func methodOrder() throws {
+        let methods = ["vice", "tuned-b", "dense", "count", "metanml", "tuned-a"]
+        let runs = methods.map { run("maze-zigzag-v1", $0, 0, [1]) } + [run("door-v1", "sparse", 0, [1])]
+        let analysis = try ComparisonAnalysis(runs: runs, fixedStartTasks: [])
+        #expect(analysis.methods == ["metanml", "vice", "count", "sparse", "dense", "tuned-b", "tuned-a"],
+                "\(analysis.methods): expected RewardChoice's order, then the others as they first appear")
+        #expect(analysis.tasks == ["maze-zigzag-v1", "door-v1"], "tasks keep the order they first appear in")
+    }
+
     @Test("without every method on every task there are no aggregates, only per-task rows")
     func incompleteGrid() throws {
         let analysis = try ComparisonAnalysis(runs: [run("t1", "a", 0, [1]), run("t2", "b", 0, [1])], fixedStartTasks: [])

@@ -96,19 +96,6 @@ struct ComparisonGridTests {
             """, "headline.md: the scores, the IQM row and the verdicts")
     }
 
-    @Test("reading a comparison's runs lists methods as the presets do, tuning variants after them")
-    func scanOrdersMethods() throws {
-        let directory = try temporaryDirectory()
-        let rewards = ["vice", "tuned-b", "dense", "sparse", "tuned-a", "count", "metanml"]
-        let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: rewards, seeds: [0],
-                                  directory: directory.appendingPathComponent("cmp"))
-        _ = try grid.run(executable: try makeExecutable(in: directory), jobs: 2)
-        let (complete, incomplete) = try ComparisonRuns.scan(grid.directory)
-        #expect(incomplete.isEmpty)
-        #expect(complete.map(\.method) == ["metanml", "vice", "count", "sparse", "dense", "tuned-a", "tuned-b"],
-                "not in RewardChoice's order, then alphabetical: \(complete.map(\.method))")
-    }
-
     @Test("a running grid reports cells done and running, the running cells' steps and an ETA")
     func progressLines() throws {
         let directory = try temporaryDirectory()
