@@ -5,8 +5,9 @@ import TaskSuite
 /// trained, and reads and writes their evaluations as one CSV file, `evaluations.csv`, from
 /// which a report can be recomputed.
 public enum ComparisonRuns {
-    /// The complete runs under `directory` and the cells that are not complete yet, in task,
-    /// method and seed order.
+    /// The complete runs under `directory` and the cells that started but are not complete yet,
+    /// in task, method and seed order. An empty seed directory (`compare` makes them before their
+    /// cells start) is neither.
     public static func scan(_ directory: URL) throws -> (complete: [RunEvaluations], incomplete: [GridCell]) {
         let root = runs(of: directory)
         var complete: [RunEvaluations] = [], incomplete: [GridCell] = []
@@ -19,7 +20,7 @@ public enum ComparisonRuns {
                     let run = directory.appendingPathComponent(cell.relativePath)
                     if RunDirectory(run).isComplete {
                         complete.append(try evaluations(of: cell, in: run))
-                    } else {
+                    } else if try !FileManager.default.contentsOfDirectory(atPath: run.path).isEmpty {
                         incomplete.append(cell)
                     }
                 }

@@ -96,6 +96,21 @@ struct ComparisonGridTests {
             """, "headline.md: the scores, the IQM row and the verdicts")
     }
 
+    @Test("reading a comparison's runs: finished runs, and started ones as unfinished, but not the empty directories of cells not started")
+    func scanSeparatesStartedFromNotStarted() throws {
+        let directory = try temporaryDirectory()
+        let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["vice"], seeds: [0],
+                                  directory: directory.appendingPathComponent("cmp"))
+        _ = try grid.run(executable: try makeExecutable(in: directory), jobs: 1)
+        let runs = grid.directory.appendingPathComponent("runs/maze-zigzag-v1/vice")
+        try FileManager.default.createDirectory(at: runs.appendingPathComponent("seed-1"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: runs.appendingPathComponent("seed-2"), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: runs.appendingPathComponent("seed-2/config.json"))
+        let (complete, incomplete) = try ComparisonRuns.scan(grid.directory)
+        #expect(complete.map(\.seed) == [0])
+        #expect(incomplete.map(\.seed) == [2], "seed 1's directory is empty, seed 2's run started: \(incomplete)")
+    }
+
     @Test("a running grid reports cells done and running, the running cells' steps and an ETA")
     func progressLines() throws {
         let directory = try temporaryDirectory()
