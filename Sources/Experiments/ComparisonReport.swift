@@ -102,7 +102,7 @@ public struct ComparisonReport {
             try RunDirectory(directory).write(Data(try PNG.encode(plot.render(series(curves), font: font), compression: .small)), to: name)
             images[key, default: []].append((name, caption))
         }
-        try save(LinePlot(title: "Performance profiles: fraction of runs with score > tau", xLabel: "score threshold tau",
+        try save(LinePlot(title: "Performance profiles: runs scoring above tau", xLabel: "score threshold tau",
                           yLabel: "fraction of runs"), analysis.profiles, "profiles.png", under: "",
                  "Performance profiles: the fraction of runs (all tasks) whose score exceeds each threshold, with 95 % stratified-bootstrap bands")
         try save(LinePlot(title: "IQM of the score against the step budget", xLabel: "fraction of each task's step budget",

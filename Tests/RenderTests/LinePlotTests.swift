@@ -33,6 +33,20 @@ struct LinePlotTests {
         #expect(hasColor(series[0].color, nearRow: rowsA[0], column: rightColumn))
     }
 
+    @Test("a title too long to start over the plot is drawn whole, within the image")
+    func longTitleFits() throws {
+        let font = try BitmapFont.standard()
+        for title in ["Performance profiles: fraction of runs with score above tau",
+                      String(repeating: "a much longer title ", count: 4)] {
+            let plot = LinePlot(title: title, xLabel: "x", yLabel: "y")
+            let image = plot.render(series, font: font)
+            let band = 10..<(10 + font.glyphHeight * 2)
+            let inked = (0..<image.width).filter { c in band.contains { image[c, $0] != RGB8(255, 255, 255) } }
+            #expect(inked.max().map { $0 < image.width - 4 } == true, "'\(title)' runs to the image's edge (ink up to column \(inked.max() ?? -1))")
+            #expect(inked.min().map { $0 >= 8 } == true, "'\(title)' starts before the margin")
+        }
+    }
+
     @Test("axis labels are compact, axis tops round")
     func labels() {
         #expect(LinePlot.compactLabel(1500) == "1.5k")

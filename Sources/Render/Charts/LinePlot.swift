@@ -78,7 +78,11 @@ public struct LinePlot {
         }
         image.fill(x: left, y: bottom, width: right - left, height: 1, with: ink)
         image.fill(x: left, y: top, width: 1, height: bottom - top, with: ink)
-        font.draw(title, in: &image, x: left, y: 10, color: RGB8(20, 20, 20), scale: scale)
+        // A title too long to start over the plot starts at the margin, and at half size if it
+        // still does not fit: a clipped title loses its end silently.
+        let titleScale = font.width(of: title, scale: scale) <= width - 16 ? scale : 1
+        let titleX = max(8, min(left, width - 8 - font.width(of: title, scale: titleScale)))
+        font.draw(title, in: &image, x: titleX, y: 10, color: RGB8(20, 20, 20), scale: titleScale)
         font.draw(xLabel, in: &image, x: (left + right - font.width(of: xLabel, scale: scale)) / 2,
                   y: height - 8 - font.glyphHeight * scale, color: ink, scale: scale)
         font.draw(yLabel, in: &image, x: 8, y: top - font.lineHeight * scale - 4, color: ink, scale: scale)
