@@ -98,7 +98,12 @@ public struct ComparisonReport {
                                          lower: $0.points.map(\.lower), upper: $0.points.map(\.upper)) }
         }
         func save(_ plot: LinePlot, _ curves: [ComparisonAnalysis.Curve], _ name: String, under key: String, _ caption: String) throws {
-            guard !curves.isEmpty else { return }
+            guard !curves.isEmpty else {
+                // An earlier report's plot would otherwise stay beside this one, which has none.
+                let stale = directory.appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: stale.path) { try FileManager.default.removeItem(at: stale) }
+                return
+            }
             try RunDirectory(directory).write(Data(try PNG.encode(plot.render(series(curves), font: font), compression: .small)), to: name)
             images[key, default: []].append((name, caption))
         }

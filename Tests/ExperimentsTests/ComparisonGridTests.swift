@@ -111,6 +111,24 @@ struct ComparisonGridTests {
         #expect(incomplete.map(\.seed) == [2], "seed 1's directory is empty, seed 2's run started: \(incomplete)")
     }
 
+    @Test("a report without aggregates removes the aggregate plots an earlier report left")
+    func staleAggregatePlotsGo() throws {
+        let directory = try temporaryDirectory()
+        for name in ["profiles.png", "iqm-curves.png"] { try Data([1]).write(to: directory.appendingPathComponent(name)) }
+        func run(_ task: String, _ method: String) -> RunEvaluations {
+            RunEvaluations(task: task, method: method, seed: 0, points: [
+                EvaluationPoint(step: 100, successFinal: 1, successAny: 1, goalDistance: nil, wallSeconds: 1)])
+        }
+        // Each method on one task only: no aggregates across tasks.
+        let runs = [run("maze-zigzag-v1", "metanml"), run("door-v1", "vice")]
+        let cells = runs.map { CellResult(cell: GridCell(task: $0.task, reward: $0.method, seed: $0.seed), status: .completed) }
+        try ComparisonReport(directory: directory, analysis: try ComparisonAnalysis(runs: runs, fixedStartTasks: []), cells: cells).write()
+        for name in ["profiles.png", "iqm-curves.png"] {
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name) is stale")
+        }
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("curves-door-v1.png").path))
+    }
+
     @Test("a running grid reports cells done and running, the running cells' steps and an ETA")
     func progressLines() throws {
         let directory = try temporaryDirectory()
