@@ -85,7 +85,8 @@ public struct LinePlot {
         font.draw(title, in: &image, x: titleX, y: 10, color: RGB8(20, 20, 20), scale: titleScale)
         font.draw(xLabel, in: &image, x: (left + right - font.width(of: xLabel, scale: scale)) / 2,
                   y: height - 8 - font.glyphHeight * scale, color: ink, scale: scale)
-        font.draw(yLabel, in: &image, x: 8, y: top - font.lineHeight * scale - 4, color: ink, scale: scale)
+        // Clear of the top tick's label, which is centred on the plot's top edge.
+        font.draw(yLabel, in: &image, x: 8, y: top - font.lineHeight * scale - font.glyphHeight * scale / 2 - 2, color: ink, scale: scale)
 
         // Bands first, so that every line is drawn over every band.
         for s in series where s.x.count > 1 {
