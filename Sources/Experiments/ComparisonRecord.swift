@@ -36,6 +36,26 @@ public struct ComparisonRecord: Codable, Equatable, Sendable {
                   taskTargetEntropies: settings.taskEntropies)
     }
 
+    /// What every cell trained with, for a report's preamble: "mural 0.2.0, OpenBLAS kernel Haswell;
+    /// evaluated every 10000 steps on 30 episodes; SAC hidden sizes 64,64, learned rewards at the
+    /// fast preset; tuned: …". The grid and its budgets are the caller's to describe.
+    public var trainingDescription: String {
+        "mural \(mural), OpenBLAS kernel \(blasCore)" + (blasThreads.map { " with \($0) threads" } ?? "")
+            + "; evaluated every \(evaluationInterval) steps on \(evaluationEpisodes) episodes; SAC hidden sizes "
+            + hiddenSizes.map(String.init).joined(separator: ",") + ", learned rewards at the \(rewardPreset.rawValue) preset"
+            + (rewardTuning.map { "; tuned: \($0.description)" } ?? "")
+    }
+
+    /// The budgets the record holds: "300000 environment steps per run (hand-valve-v3: 500000)",
+    /// then the tasks' own SAC target entropies, if any.
+    public var budgetDescription: String {
+        func own<Value>(_ values: [String: Value]?) -> String {
+            (values ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        }
+        let steps = "\(self.steps) environment steps per run" + (taskSteps == nil ? "" : " (\(own(taskSteps)))")
+        return steps + (taskTargetEntropies == nil ? "" : "; SAC target entropy \(own(taskTargetEntropies)) (−|A| on the other tasks)")
+    }
+
     /// The record of the comparison already in `directory`, if it holds one. Anything else there
     /// is left to `RunDirectory.prepare`, which refuses it with advice.
     public static func existing(in directory: URL) -> ComparisonRecord? {

@@ -48,8 +48,12 @@ public struct ReportPictures {
     public let directory: URL
     public let pictures: [Picture]
 
-    /// Plans the pictures of `grid`'s finished runs; pairs with no finished run get none.
-    public init(grid: ComparisonGrid, registry: TaskRegistry) throws {
+    /// Plans the pictures of `grid`'s finished runs; pairs with no finished run get none. A run is
+    /// finished when `isFinished` says so: by default, when its run directory is complete; a
+    /// report recomputed from an evaluations.csv, whose run directories may be gone, passes the
+    /// runs the CSV holds.
+    public init(grid: ComparisonGrid, registry: TaskRegistry, isFinished: ((GridCell) -> Bool)? = nil) throws {
+        let isFinished = isFinished ?? { RunDirectory(grid.runDirectory($0)).isComplete }
         directory = grid.directory
         var pictures: [Picture] = []
         var pairs = Set<[String]>()
@@ -57,7 +61,7 @@ public struct ReportPictures {
         for cell in grid.cells where pairs.insert([cell.task, cell.reward]).inserted {
             let finished = grid.cells.filter { $0.task == cell.task && $0.reward == cell.reward }
                 .sorted { $0.seed < $1.seed }
-                .first { RunDirectory(grid.runDirectory($0)).isComplete }
+                .first(where: isFinished)
             guard let run = finished else { continue }
             if RewardPath.classifierRewards.map(\.rawValue).contains(run.reward) { classifierRuns[run.task, default: []].append(run) }
             let definition = try registry.definition(run.task)

@@ -105,7 +105,6 @@ struct CompareCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         try OptionError.translating { try record.prepare(directory, tasks: settings.tasks, force: force) }
 
-        let hiddenText = settings.hiddenSizes.map(String.init).joined(separator: ",")
         // What every cell shares, as a `mural train --config` file; a cell adds its task, reward, seed and steps
         // (and its task's target entropy, if it has its own).
         try RunDirectory(directory).write(settings.cellTrainingFile(), to: ComparisonSettings.cellTrainingFileName)
@@ -136,10 +135,7 @@ struct CompareCommand: ParsableCommand {
         let coreHours = results.compactMap(\.processSeconds).reduce(0, +) / 3600
         report.preamble = [
             presetLine,
-            "mural \(MuralVersion.string), OpenBLAS kernel \(BLASRuntime.coreName); \(settings.budgetDescription), evaluated every "
-                + "\(settings.evaluationInterval) steps on \(settings.evaluationEpisodes) episodes; SAC hidden sizes \(hiddenText), "
-                + "learned rewards at the \(settings.rewardPreset.rawValue) preset"
-                + (settings.rewardTuning.map { "; tuned: \($0.description)" } ?? "") + ".",
+            "\(settings.budgetDescription); \(record.trainingDescription).",
             String(format: "Cost: this invocation ran %d cell(s) for %.2f core-hours (%d were already complete); the estimate "
                    + "before it was %.2f core-hours for the cells it had to run.", results.filter { $0.status != .skipped }.count, coreHours,
                    results.filter { $0.status == .skipped }.count, cost.coreHours),

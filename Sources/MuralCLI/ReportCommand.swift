@@ -13,7 +13,8 @@ struct ReportCommand: ParsableCommand {
             cells.csv, summary.csv and aggregates.csv with the same analysis `mural compare` ends \
             with. Runs that are not complete are listed and left out. --from-csv recomputes the \
             report from an evaluations.csv alone (for example a committed one). The report links the \
-            pictures of its runs that `mural compare` has drawn under DIR/pictures; it draws none.
+            pictures of its runs that `mural compare` has drawn under DIR/pictures, with or without \
+            --from-csv; it draws none.
             """)
 
     @Argument(help: "The comparison directory.") var directory: String
@@ -46,12 +47,15 @@ struct ReportCommand: ParsableCommand {
         var report = ComparisonReport(directory: url, analysis: try ComparisonAnalysis(runs: runs, fixedStartTasks: fixedStart),
                                       cells: cells)
         report.title = title
-        if fromCSV == nil {
-            report.pictures = try ReportPictures(grid: ComparisonGrid(cells: cells.map(\.cell), directory: url), registry: registry).drawn()
-        }
+        // From a CSV every run is finished, though its directory may be gone.
+        let finished = Set(runs.map { GridCell(task: $0.task, reward: $0.method, seed: $0.seed) })
+        report.pictures = try ReportPictures(grid: ComparisonGrid(cells: cells.map(\.cell), directory: url), registry: registry,
+                                             isFinished: fromCSV == nil ? nil : { finished.contains($0) }).drawn()
         report.preamble = ["Recomputed by `mural report` from \(runs.count) complete run(s)"
                            + (incomplete.isEmpty ? "." : "; \(incomplete.count) run(s) not finished are left out: "
                               + incomplete.map(\.relativePath).joined(separator: ", ") + ".")]
+            + (ComparisonRecord.existing(in: url).map { ["Every run trained with the settings of config.json: \($0.budgetDescription); "
+                                                         + "\($0.trainingDescription)."] } ?? [])
         try report.write()
         print("report: \(url.appendingPathComponent("report.md").path)"
               + (incomplete.isEmpty ? "" : " (\(incomplete.count) run(s) not finished)"))

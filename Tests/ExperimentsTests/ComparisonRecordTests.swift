@@ -102,4 +102,18 @@ struct ComparisonRecordTests {
         try forced.prepare(directory, tasks: tasks, force: true)
         #expect(ComparisonRecord.existing(in: directory) == forced, "--force starts again with the new entropy")
     }
+
+    @Test("a record describes what its cells trained with, per-task budgets and entropies in name order")
+    func descriptions() {
+        var recorded = record(steps: ["pusher-v1": 500, "hand-valve-v3": 400], entropies: ["maze-zigzag-v1": 0])
+        #expect(recorded.budgetDescription == "300 environment steps per run (hand-valve-v3: 400, pusher-v1: 500); "
+                + "SAC target entropy maze-zigzag-v1: 0.0 (−|A| on the other tasks)")
+        #expect(recorded.trainingDescription == "mural 0.2.0, OpenBLAS kernel Haswell; evaluated every 10 steps on 2 episodes; "
+                + "SAC hidden sizes 64,64, learned rewards at the fast preset")
+        (recorded.taskSteps, recorded.taskTargetEntropies, recorded.blasThreads) = (nil, nil, 2)
+        recorded.rewardTuning = RewardTuning(viceLearningRate: 0.001)
+        #expect(recorded.budgetDescription == "300 environment steps per run")
+        #expect(recorded.trainingDescription == "mural 0.2.0, OpenBLAS kernel Haswell with 2 threads; evaluated every 10 steps on "
+                + "2 episodes; SAC hidden sizes 64,64, learned rewards at the fast preset; tuned: VICE learning rate 0.001")
+    }
 }

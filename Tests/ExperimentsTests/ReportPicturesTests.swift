@@ -132,6 +132,41 @@ struct ReportPicturesTests {
         #expect(text(grid.directory.appendingPathComponent("report.html")).contains("renderer ran out of triangles"))
     }
 
+    @Test("a report recomputed from a CSV links the pictures drawn earlier, though the run directories are gone")
+    func picturesWithoutRunDirectories() throws {
+        let root = try temporaryDirectory()
+        let grid = ComparisonGrid(tasks: ["maze-zigzag-v1"], rewards: ["count"], seeds: [0, 1],
+                                  directory: root.appendingPathComponent("cmp"))
+        let sheet = "pictures/maze-zigzag-v1/count-seed1/sheet.png"
+        try FileManager.default.createDirectory(at: grid.directory.appendingPathComponent(sheet).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        try PNG.write(RGBImage(width: 2, height: 2), to: grid.directory.appendingPathComponent(sheet).path)
+
+        let registry = try TaskRegistry.located()
+        #expect(try ReportPictures(grid: grid, registry: registry).drawn().isEmpty,
+                "with no run directory, no run is finished by default")
+        let fromCSV = try ReportPictures(grid: grid, registry: registry, isFinished: { $0.seed == 1 })
+        #expect(fromCSV.pictures.map(\.image) == [sheet, "pictures/maze-zigzag-v1/count-seed1-reward-map.png"],
+                "the lowest seed the CSV holds stands for the pair")
+        #expect(fromCSV.drawn().map(\.picture.image) == [sheet], "only the picture on disk is linked")
+    }
+
+    @Test("mural report --from-csv in a comparison directory links its pictures and states its config.json's settings")
+    func reportFromCSVInPlace() throws {
+        let quick = CommittedResultsTests.resultsDirectory.appendingPathComponent("quick")
+        let directory = try temporaryDirectory().appendingPathComponent("quick")
+        try FileManager.default.copyItem(at: quick, to: directory)
+        let log = directory.deletingLastPathComponent().appendingPathComponent("report.log")
+        let status = try mural(["report", directory.path, "--from-csv", directory.appendingPathComponent("evaluations.csv").path],
+                               log: log).waitForExit()
+        try #require(status == 0, "mural report failed: \(text(log))")
+        let markdown = text(directory.appendingPathComponent("report.md"))
+        #expect(markdown.contains("](pictures/maze-zigzag-v1/vice-seed0-reward-map.png)"), "the reward map is not linked:\n\(markdown)")
+        #expect(markdown.contains("](pictures/maze-zigzag-v1/sparse-seed0/sheet.png)"), "the filmstrip is not linked")
+        #expect(markdown.contains("Every run trained with the settings of config.json: 120000 environment steps per run; mural 0.2.0, "
+                                  + "OpenBLAS kernel Cooperlake;"), "the settings line is missing:\n\(markdown)")
+    }
+
     @Test("a task with finished classifier runs gets one reward path over the lowest finished seed of each, linked with its caption")
     func rewardPathOfTheClassifiers() throws {
         let root = try temporaryDirectory()
