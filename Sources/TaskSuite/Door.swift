@@ -185,7 +185,7 @@ final class DoorScene: TaskScene {
     }
 
     /// Reach the handle's slot, then open the door.
-    func denseReward(_ observation: [Double]) -> Double {
+    func denseShaping(_ observation: [Double]) -> Double {
         -(hookDistance(observation) + max(parameters.successAngle - observation[3], 0))
     }
 

@@ -35,9 +35,6 @@ struct HandValveParameters: Sendable {
     var successTolerance: Double
     /// Valve angles of teleport examples lie within this of the target.
     var exampleTolerance: Double
-    /// Added to the dense reward while the valve is within `successTolerance`: −|error| alone
-    /// barely separates holding the valve from pushing it on past the target.
-    var denseSuccessBonus: Double
 
     init(_ t: YAMLTable) throws {
         let palm = try t.table("palm")
@@ -82,7 +79,6 @@ struct HandValveParameters: Sendable {
         guard exampleTolerance < successTolerance else {
             throw t.error("example_tolerance", "must be below success_tolerance (\(successTolerance))")
         }
-        denseSuccessBonus = try t.double("dense_success_bonus", in: 0...100)
         guard linkLengths.reduce(0, +) < fingerBaseHeight else {
             throw t.error("finger.link_lengths", "a straight finger must not reach below the floor (z = 0)")
         }
@@ -302,8 +298,10 @@ final class HandValveScene: TaskScene {
         ["angle_error": abs(error(observation))]
     }
 
-    func denseReward(_ observation: [Double]) -> Double {
-        -abs(error(observation)) + (isSuccess(observation) ? parameters.denseSuccessBonus : 0)
+    /// −|error|: alone it barely separates holding the valve at the target from pushing it on
+    /// past, hence the task's success bonus.
+    func denseShaping(_ observation: [Double]) -> Double {
+        -abs(error(observation))
     }
 
     /// A finger gait that turns the valve toward the target: lower the tips at one end of

@@ -28,8 +28,6 @@ struct MazeParameters: Sendable {
     var geodesicCellSize: Double
     /// Radius around the goal in which teleport examples are placed.
     var exampleRadius: Double
-    /// Added to the dense oracle inside the success radius; 0 when the task names none.
-    var denseSuccessBonus: Double
 
     init(_ t: YAMLTable) throws {
         arenaHalfSize = try t.positive("arena_half_size")
@@ -53,7 +51,6 @@ struct MazeParameters: Sendable {
         successRadius = try t.positive("success_radius")
         geodesicCellSize = try t.positive("geodesic_cell_size")
         exampleRadius = try t.positive("example_radius")
-        denseSuccessBonus = t.has("dense_success_bonus") ? try t.double("dense_success_bonus", in: 0...100) : 0
         guard exampleRadius < successRadius else {
             throw t.error("example_radius", "must be below success_radius (\(successRadius)) so examples are successes")
         }
@@ -202,15 +199,13 @@ final class MazeScene: TaskScene {
     }
 
     /// The fraction of the way along the maze still to go: −d(s)/d(start), so −1 at the start and
-    /// 0 at the goal, plus the task's bonus inside the success radius. Unscaled, −d reaches −20 per
-    /// step; SAC's critic then has to fit values near −2000 whose differences between actions are
-    /// a few units, and the oracle crept toward the goal for 300k steps without reaching it
-    /// (results/ceiling). The bonus: on the spiral, whose path is 21.5 long, −d/d(start) is −0.023
-    /// against the wall 0.5 from the goal and 0 at the goal, and 3 of 10 oracle policies settled
-    /// at a wall beside the goal (results/suite-superseded).
-    func denseReward(_ observation: [Double]) -> Double {
+    /// 0 at the goal. Unscaled, −d reaches −20 per step; SAC's critic then has to fit values near
+    /// −2000 whose differences between actions are a few units, and the oracle crept toward the
+    /// goal for 300k steps without reaching it (results/ceiling). On the spiral, whose path is 21.5
+    /// long, this is −0.023 against the wall 0.5 from the goal and 0 at the goal, and 3 of 10
+    /// oracle policies settled at that wall (results/suite-superseded): hence its success bonus.
+    func denseShaping(_ observation: [Double]) -> Double {
         -field.distance(from: SIMD2(observation[0], observation[1])) / field.distance(from: parameters.start)
-            + (isSuccess(observation) ? parameters.denseSuccessBonus : 0)
     }
 
     /// Greedy descent of the geodesic field: among displacements in 32 directions and three

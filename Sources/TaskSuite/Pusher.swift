@@ -144,11 +144,10 @@ final class PusherScene: TaskScene {
         ["puck_distance": puckDistance(observation), "hand_puck_distance": reachDistance(observation)]
     }
 
-    /// Reach the puck, then bring it to the goal; the goal term dominates, and a bonus for
-    /// being inside the success radius rewards the last few millimetres, which the distance
-    /// terms alone barely distinguish.
-    func denseReward(_ observation: [Double]) -> Double {
-        -(reachDistance(observation) + 2 * puckDistance(observation)) + (isSuccess(observation) ? 1 : 0)
+    /// Reach the puck, then bring it to the goal; the goal term dominates. The distance terms
+    /// barely tell the last few millimetres apart, hence the task's success bonus.
+    func denseShaping(_ observation: [Double]) -> Double {
+        -(reachDistance(observation) + 2 * puckDistance(observation))
     }
 
     /// Pushes along the puck–goal line: go to a point behind the puck (around it if the hand

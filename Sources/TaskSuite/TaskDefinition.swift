@@ -77,6 +77,10 @@ public struct TaskDefinition: Sendable {
     public var timing: TaskTiming
     public var solver: SolverSettings
     public var render: RenderDefinition
+    /// Added to the dense oracle while the state is a success (`dense_success_bonus`, 0 when the
+    /// file names none): the families' shaping terms barely tell the goal from the states just
+    /// outside it, and an oracle policy may settle there.
+    public var denseSuccessBonus: Double
     var parameters: TaskParameters
 
     /// The task's success rule in words, for listings.
@@ -121,6 +125,7 @@ public struct TaskDefinition: Sendable {
         try s.finish()
 
         let render = try parseRender(try root.table("render"))
+        let denseSuccessBonus = root.has("dense_success_bonus") ? try root.double("dense_success_bonus", in: 0...100) : 0
 
         let parameters: TaskParameters
         switch family {
@@ -131,7 +136,8 @@ public struct TaskDefinition: Sendable {
         }
         try root.finish()
         return TaskDefinition(id: id, version: version, family: family, summary: summary, file: file,
-                              timing: timing, solver: solver, render: render, parameters: parameters)
+                              timing: timing, solver: solver, render: render, denseSuccessBonus: denseSuccessBonus,
+                              parameters: parameters)
     }
 
     private static func parseRender(_ r: YAMLTable) throws -> RenderDefinition {

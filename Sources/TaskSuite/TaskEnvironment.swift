@@ -140,7 +140,8 @@ public final class TaskEnvironment: Environment {
     public func reward(_ kind: RewardKind, _ observation: [Double]) -> Double {
         switch kind {
         case .successIndicator: return scene.isSuccess(observation) ? 1 : 0
-        case .dense: return scene.denseReward(observation)
+        case .dense:
+            return scene.denseShaping(observation) + (scene.isSuccess(observation) ? definition.denseSuccessBonus : 0)
         }
     }
 

@@ -29,8 +29,9 @@ protocol TaskScene: AnyObject {
     func observation() -> [Double]
     func isSuccess(_ observation: [Double]) -> Bool
     func metrics(_ observation: [Double]) -> [String: Double]
-    /// The dense oracle reward (higher is better).
-    func denseReward(_ observation: [Double]) -> Double
+    /// The family's shaping term of the dense oracle reward (higher is better); the task's
+    /// success bonus is added to it by `TaskEnvironment`, the same way for every family.
+    func denseShaping(_ observation: [Double]) -> Double
 
     /// The scripted expert's action for the current physics state (privileged: it may read
     /// anything in the world) after `step` control steps of the episode. Deterministic.

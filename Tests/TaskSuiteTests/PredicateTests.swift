@@ -49,7 +49,7 @@ struct PredicateTests {
         #expect(env.reward(.dense, valveObservation(1.5)) > env.reward(.dense, valveObservation(0.5)))
     }
 
-    /// The valve's dense oracle is −|error|, plus `dense_success_bonus` (1 from version 3 on)
+    /// The valve's dense oracle is −|error|, plus the task's success bonus (1 from version 3 on)
     /// inside the success tolerance, where −|error| alone barely rewards holding the valve.
     @Test func valveDenseRewardAddsTheSuccessBonusInsideTheTolerance() throws {
         let env = try registry.makeEnvironment("hand-valve-v3")
@@ -57,6 +57,20 @@ struct PredicateTests {
         let outside = env.reward(.dense, valveObservation(Double.pi / 2 + 0.3))
         #expect(abs(inside - 0.9) < 1e-9, "0.1 rad from the target: \(inside), expected 1 − 0.1")
         #expect(abs(outside + 0.3) < 1e-9, "0.3 rad from the target: \(outside), expected −0.3")
+    }
+
+    /// The environment adds the definition's bonus to every family's shaping term, in successes only.
+    @Test("the dense oracle adds the task's success bonus to a success, and only to a success, on every family", arguments: allTaskIDs)
+    func denseRewardAddsTheDefinitionsBonus(id: String) throws {
+        var definition = try registry.definition(id)
+        let shipped = try TaskRegistry.makeEnvironment(definition, reward: .dense)
+        definition.denseSuccessBonus += 2.5
+        let raised = try TaskRegistry.makeEnvironment(definition, reward: .dense)
+        let start = try shipped.reset(seed: 1)
+        #expect(!shipped.isSuccess(start) && raised.reward(.dense, start) == shipped.reward(.dense, start), "\(id) at its start")
+        let success = try ExampleGenerator.generate(shipped, count: 1, seed: 5, strategy: .teleport).observations[0]
+        let added = raised.reward(.dense, success) - shipped.reward(.dense, success)
+        #expect(abs(added - 2.5) < 1e-12, "\(id) at a success: the bonus added \(added), not 2.5")
     }
 
     @Test func sparseRewardIsThePredicateAndDenseRewardImprovesTowardSuccess() throws {
@@ -70,7 +84,7 @@ struct PredicateTests {
         #expect(maze.reward(.dense, [3, 3, 0, 0]) > maze.reward(.dense, [-3, -3, 0, 0]))
     }
 
-    /// The spiral names a `dense_success_bonus` of 1 (from version 3 on), the zigzag none.
+    /// The spiral has a success bonus of 1 (from version 3 on), the zigzag none.
     @Test("the mazes' dense reward is the fraction of the way still to go, −1 at the start and 0 at the goal, plus the task's bonus inside the success radius")
     func mazeDenseRewardIsScaled() throws {
         for (task, goal, bonus) in [("maze-zigzag-v1", [3.0, 3], 0.0), ("maze-spiral-v3", [-0.5, 1.25], 1)] {

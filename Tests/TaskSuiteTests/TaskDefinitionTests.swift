@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import TaskSuite
 
-/// The text of a shipped task file.
+/// The text of a shipped task file, from the directory the registry reads.
 private func source(_ id: String) throws -> String {
-    try String(contentsOf: repositoryRoot.appendingPathComponent("Tasks/\(id).yaml"), encoding: .utf8)
+    try String(contentsOf: TaskLocator.tasksDirectory().appendingPathComponent("\(id).yaml"), encoding: .utf8)
 }
 
 /// Parses `text` (as file "edited.yaml") and builds the environment, returning the error.
@@ -55,13 +55,24 @@ struct TaskDefinitionTests {
         #expect(definitionError(edit(text, "version: 1", "version: 2"))?.key == "id")
         #expect(definitionError(edit(text, "family: door", "family: drawer"))?.key == "family")
         #expect(definitionError(edit(text, "summary:", "sumary:"))?.key == "summary")
-        let valve = try source("hand-valve-v3")
-        #expect(definitionError(edit(valve, "dense_success_bonus: 1", "dense_success_bonus: -1"))?.key
-                == "hand_valve.dense_success_bonus")
-        #expect(definitionError(edit(valve, "  dense_success_bonus: 1\n", ""))?.key == "hand_valve.dense_success_bonus")
         let spiral = try source("maze-spiral-v3")
-        #expect(definitionError(edit(spiral, "dense_success_bonus: 1", "dense_success_bonus: -1"))?.key == "maze.dense_success_bonus")
-        #expect(definitionError(edit(spiral, "dense_success_bonus: 1", "dense_success_bonus: lots"))?.key == "maze.dense_success_bonus")
+        #expect(definitionError(edit(spiral, "dense_success_bonus: 1", "dense_success_bonus: -1"))?.key == "dense_success_bonus")
+        #expect(definitionError(edit(spiral, "dense_success_bonus: 1", "dense_success_bonus: lots"))?.key == "dense_success_bonus")
+        #expect(definitionError(edit(spiral, "dense_success_bonus: 1", "dense_success_bonus: 101"))?.key == "dense_success_bonus")
+    }
+
+    @Test("the success bonus is one optional top-level key for every family: 0 when absent, refused inside a family's section")
+    func denseSuccessBonusIsCommon() throws {
+        let shipped = ["door-v1": 0.0, "hand-valve-v3": 1, "maze-spiral-v3": 1, "maze-zigzag-v1": 0, "pusher-v1": 1]
+        for (id, bonus) in shipped {
+            #expect(try registry.definition(id).denseSuccessBonus == bonus, "\(id)'s bonus")
+        }
+        let valve = try source("hand-valve-v3")
+        let withoutBonus = try TaskDefinition.parse(edit(valve, "dense_success_bonus: 1\n", ""), file: "edited.yaml")
+        #expect(withoutBonus.denseSuccessBonus == 0, "absent means no bonus")
+        let inSection = edit(valve, "dense_success_bonus: 1\n", "").replacingOccurrences(
+            of: "  target_angle:", with: "  dense_success_bonus: 1\n  target_angle:")
+        #expect(definitionError(inSection)?.key == "hand_valve.dense_success_bonus", "the family section has no such key")
     }
 
     @Test func missingKeysAndMalformedYAMLAreErrors() throws {
