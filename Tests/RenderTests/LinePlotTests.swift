@@ -47,6 +47,34 @@ struct LinePlotTests {
         }
     }
 
+    /// The top-left pixel of the legend's swatch of `color`: the one 18 × 10 block of it.
+    func swatch(of color: RGB8, in image: RGBImage) -> (x: Int, y: Int)? {
+        for y in 0..<(image.height - 10) {
+            for x in 0..<(image.width - 18) where image[x, y] == color
+                && (0..<10).allSatisfy({ r in (0..<18).allSatisfy { image[x + $0, y + r] == color } }) {
+                return (x, y)
+            }
+        }
+        return nil
+    }
+
+    @Test("the legend goes to the corner that hides the least of the data: top left over rising curves, elsewhere over falling ones")
+    func legendAvoidsTheData() throws {
+        let font = try BitmapFont.standard()
+        let plot = LinePlot(title: "t", xLabel: "x", yLabel: "y")
+        let rising = plot.render(series, font: font)
+        let risingSwatch = try #require(swatch(of: series[0].color, in: rising), "no legend swatch over rising curves")
+        #expect(risingSwatch.x < plot.width / 2 && risingSwatch.y < plot.height / 2, "rising curves leave the top left free: \(risingSwatch)")
+
+        // A performance profile: every run scores above a low threshold, none above a high one.
+        let falling = [LinePlot.Series(name: "metanml", color: LinePlot.palette[0], x: [0, 0.25, 0.5, 0.75, 1],
+                                       y: [1, 1, 0.9, 0.3, 0], lower: [1, 0.9, 0.7, 0.1, 0], upper: [1, 1, 1, 0.5, 0])]
+        let image = plot.render(falling, font: font)
+        let fallingSwatch = try #require(swatch(of: falling[0].color, in: image), "no legend swatch over a falling curve")
+        #expect(!(fallingSwatch.x < plot.width / 2 && fallingSwatch.y < plot.height / 2),
+                "the legend sits on the falling curve's top left: \(fallingSwatch)")
+    }
+
     @Test("axis labels are compact, axis tops round")
     func labels() {
         #expect(LinePlot.compactLabel(1500) == "1.5k")

@@ -108,14 +108,45 @@ public struct LinePlot {
             if s.x.count == 1 { image.thickLine(from: point(0), to: point(0), colour: s.color) }
         }
 
-        // Legend, top left inside the axes.
-        var y = top + 8
+        // Legend, in the corner inside the axes that hides the least of the lines and bands (the
+        // first of top left, top right, bottom left, bottom right on a tie), over a pale backing.
+        let rowHeight = font.lineHeight * scale + 4
+        let legendWidth = 34 + (series.map { font.width(of: $0.name, scale: scale) }.max() ?? 0) + 6
+        let legendHeight = series.count * rowHeight + 4
+        let (legendX, legendY) = Self.emptiestCorner(
+            of: image, width: legendWidth, height: legendHeight, inset: 4, within: (left + 1, top + 1, right, bottom),
+            lines: Set(series.map(\.color)), background: [RGB8(255, 255, 255), grid, ink])
+        for row in legendY..<(legendY + legendHeight) {
+            for column in legendX..<(legendX + legendWidth) { image.blend(column, row, RGB8(255, 255, 255), alpha: 0.85) }
+        }
+        var y = legendY + 4
         for s in series {
-            image.fill(x: left + 10, y: y + 2, width: 18, height: font.glyphHeight * scale - 4, with: s.color)
-            font.draw(s.name, in: &image, x: left + 34, y: y, color: ink, scale: scale)
-            y += font.lineHeight * scale + 4
+            image.fill(x: legendX + 6, y: y + 2, width: 18, height: font.glyphHeight * scale - 4, with: s.color)
+            font.draw(s.name, in: &image, x: legendX + 30, y: y, color: ink, scale: scale)
+            y += rowHeight
         }
         return image
+    }
+
+    /// The top-left point of a `width` × `height` box `inset` inside a corner of the plot area
+    /// `within` (left, top, right, bottom) that covers the fewest drawn pixels, counting a line's
+    /// pixel (one of `lines`' colours) as ten of a band's (any other colour not in `background`).
+    static func emptiestCorner(of image: RGBImage, width: Int, height: Int, inset: Int, within area: (Int, Int, Int, Int),
+                               lines: Set<RGB8>, background: Set<RGB8>) -> (x: Int, y: Int) {
+        let (left, top, right, bottom) = area
+        let corners = [(left + inset, top + inset), (right - inset - width, top + inset),
+                       (left + inset, bottom - inset - height), (right - inset - width, bottom - inset - height)]
+        func cost(_ corner: (Int, Int)) -> Int {
+            var total = 0
+            for row in max(corner.1, 0)..<min(corner.1 + height, image.height) {
+                for column in max(corner.0, 0)..<min(corner.0 + width, image.width) {
+                    let pixel = image[column, row]
+                    total += lines.contains(pixel) ? 10 : background.contains(pixel) ? 0 : 1
+                }
+            }
+            return total
+        }
+        return corners.enumerated().min { (cost($0.element), $0.offset) < (cost($1.element), $1.offset) }!.element
     }
 
     /// The 1-2-5 step at or above `raw`.
