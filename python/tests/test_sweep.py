@@ -190,9 +190,14 @@ def ray_head():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     ray = pathlib.Path(sys.executable).with_name("ray")
-    subprocess.run([str(ray), "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
-                    "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"],
-                   check=True, capture_output=True, env=environment())
+    started = subprocess.run([str(ray), "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
+                              "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"],
+                             capture_output=True, text=True, env=environment())
+    if started.returncode != 0:
+        # Ray's own startup timeout fires on a starved machine ("The current node timed out during
+        # startup"): say so, rather than a bare exit status.
+        subprocess.run([str(ray), "stop", "--force"], capture_output=True)
+        pytest.fail(f"`ray start --head` exited with {started.returncode}:\n{started.stderr[-2000:]}")
     yield f"127.0.0.1:{port}"
     subprocess.run([str(ray), "stop", "--force"], capture_output=True)
 
