@@ -146,7 +146,9 @@ public struct LinePlot {
             }
             return total
         }
-        return corners.enumerated().min { (cost($0.element), $0.offset) < (cost($1.element), $1.offset) }!.element
+        let costs = corners.map(cost)
+        // `min(by:)` keeps the first of equals: the corners' order breaks ties.
+        return corners[costs.indices.min { costs[$0] < costs[$1] }!]
     }
 
     /// The 1-2-5 step at or above `raw`.
