@@ -3,9 +3,10 @@ import Foundation
 import NeuralNet
 import Randomness
 
-/// The machine's single-thread sgemm peak, and how close a full SAC update gets to it. sgemm
-/// and SAC trials alternate, so that on a shared machine both see the same quiet periods, and
-/// the best trial of each is reported, in thread CPU time with wall-clock time alongside.
+/// The machine's single-thread sgemm peak, how close a full SAC update gets to it, and what
+/// Adam's step costs on live and on dead (subnormal-moment) parameters. The probes' trials
+/// alternate, so that on a shared machine all see the same quiet periods, and the best trial of
+/// each is reported, in thread CPU time with wall-clock time alongside.
 public struct NetworkBenchmark: Sendable {
     public var observationSize = 17
     public var actionSize = 6
@@ -39,6 +40,13 @@ public struct NetworkBenchmark: Sendable {
         /// The same ratio from wall-clock times.
         public var sacWallFractionOfSgemmPeak: Double
         public var actMicroseconds: Double
+        /// Adam's step over every SAC parameter (policy and both critics).
+        public var adamParameterCount: Int
+        /// Per parameter, with gradients and moments of ordinary size.
+        public var adamNanosecondsPerParameter: Double
+        /// Per parameter of a dead unit: zero gradient, moments decayed to subnormal numbers, each
+        /// of which costs an x86 microcode assist (docs/benchmarks.md).
+        public var adamSubnormalNanosecondsPerParameter: Double
         /// The 1-minute load average when the run started: above the core count, figures are contended.
         public var loadAverage: Double?
     }
@@ -50,12 +58,18 @@ public struct NetworkBenchmark: Sendable {
         let sgemm = SgemmProbe(size: 256)
         let sac = SACProbe(observationSize: observationSize, actionSize: actionSize, hiddenSizes: hiddenSizes,
                            batchSize: batchSize)
+        let liveAdam = AdamProbe(parameterCount: sac.parameterCount, deadUnits: false)
+        let deadAdam = AdamProbe(parameterCount: sac.parameterCount, deadUnits: true)
         var sgemmTime = Elapsed.infinity, updateTime = Elapsed.infinity, actTime = Elapsed.infinity
+        var liveAdamTime = Elapsed.infinity, deadAdamTime = Elapsed.infinity
         for _ in 0..<trials {
             sgemmTime = sgemmTime.best(Elapsed.perCall(minimumSeconds: 0.02) { sgemm.run() })
             updateTime = updateTime.best(Elapsed.perCall(calls: updates) { sac.update() })
             actTime = actTime.best(Elapsed.perCall(minimumSeconds: 0.005) { sac.act() })
+            liveAdamTime = liveAdamTime.best(Elapsed.perCall(minimumSeconds: 0.01) { liveAdam.step() })
+            deadAdamTime = deadAdamTime.best(Elapsed.perCall(minimumSeconds: 0.01) { deadAdam.step() })
         }
+        precondition(deadAdam.momentsAreSubnormal, "the dead-unit probe's moments left the subnormal range")
         // Per-call times in µs.
         let sgemmMicroseconds = sgemmTime.cpu * 1e6, sgemmWallMicroseconds = sgemmTime.wall * 1e6
         let updateMicroseconds = updateTime.cpu * 1e6, updateWallMicroseconds = updateTime.wall * 1e6
@@ -74,7 +88,10 @@ public struct NetworkBenchmark: Sendable {
             sacGFLOPS: sacGFLOPS, sacFractionOfSgemmPeak: sacGFLOPS / sgemmGFLOPS,
             sacWallFractionOfSgemmPeak: (Double(sac.flopsPerUpdate) / updateWallMicroseconds)
                 / (Double(sgemm.flops) / sgemmWallMicroseconds),
-            actMicroseconds: actTime.cpu * 1e6, loadAverage: loadAverage)
+            actMicroseconds: actTime.cpu * 1e6, adamParameterCount: sac.parameterCount,
+            adamNanosecondsPerParameter: liveAdamTime.cpu * 1e9 / Double(sac.parameterCount),
+            adamSubnormalNanosecondsPerParameter: deadAdamTime.cpu * 1e9 / Double(sac.parameterCount),
+            loadAverage: loadAverage)
     }
 }
 
@@ -113,6 +130,8 @@ private final class SACProbe {
     let observation: [Float]
     /// GEMM FLOPs of one full update, as counted by the agent's workspaces.
     let flopsPerUpdate: Int
+    /// Trainable parameters of the policy and both critics.
+    var parameterCount: Int { agent.policyNetwork.parameterCount + 2 * agent.criticNetwork.parameterCount }
 
     init(observationSize: Int, actionSize: Int, hiddenSizes: [Int], batchSize: Int) {
         var configuration = SACConfiguration()
@@ -136,4 +155,33 @@ private final class SACProbe {
 
     func update() { agent.update(from: replay) }
     func act() { _ = agent.act(observation: observation, deterministic: true) }
+}
+
+/// One Adam step over `parameterCount` parameters. Live parameters get random gradients of
+/// ordinary size. Dead ones (a ReLU unit that never fires) get zero gradients, and their moments
+/// are where training leaves them: decayed into the subnormal range, which β·m rounds back into,
+/// so they stay there step after step.
+private final class AdamProbe {
+    var optimizer: Adam<Float>
+    var parameters: [Float]
+    let gradient: [Float]
+
+    init(parameterCount: Int, deadUnits: Bool) {
+        var generator = RandomGenerator(seed: 3)
+        func uniform(_ range: ClosedRange<Double>) -> [Float] {
+            (0..<parameterCount).map { _ in Float(generator.uniform(range)) }
+        }
+        parameters = uniform(-0.1...0.1)
+        let subnormal = Float.leastNormalMagnitude / 8
+        gradient = deadUnits ? Array(repeating: 0, count: parameterCount) : uniform(-1e-2...1e-2)
+        optimizer = Adam(learningRate: 3e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 1000,
+                         firstMoment: deadUnits ? Array(repeating: subnormal, count: parameterCount) : uniform(-1e-3...1e-3),
+                         secondMoment: deadUnits ? Array(repeating: subnormal, count: parameterCount) : uniform(1e-6...1e-4))
+    }
+
+    var momentsAreSubnormal: Bool {
+        (optimizer.firstMoment + optimizer.secondMoment).allSatisfy { $0.isSubnormal }
+    }
+
+    func step() { optimizer.update(&parameters, gradient: gradient) }
 }

@@ -6,7 +6,7 @@ import Foundation
 struct BenchNNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nn",
-        abstract: "Benchmark sgemm and SAC updates on one OpenBLAS thread.",
+        abstract: "Benchmark sgemm, SAC updates and Adam's step on one OpenBLAS thread.",
         discussion: """
             OpenBLAS picks its kernel at load time; OPENBLAS_CORETYPE overrides it. On AVX-512 machines \
             OPENBLAS_CORETYPE=Haswell halves sgemm throughput, so compare runs with and without it. \
@@ -59,6 +59,8 @@ struct BenchNNCommand: ParsableCommand {
             ("SAC update", "\(fixed(r.sacMillisecondsPerUpdate, 3)) ms, \(fixed(r.sacUpdatesPerSecond)) updates/s (wall \(fixed(r.sacWallMillisecondsPerUpdate, 3)) ms)"),
             ("SAC achieved", "\(fixed(r.sacGFLOPS)) GFLOP/s = \(fixed(100 * r.sacFractionOfSgemmPeak)) % of sgemm peak (wall: \(fixed(100 * r.sacWallFractionOfSgemmPeak)) %)"),
             ("act (batch 1, GEMV)", "\(fixed(r.actMicroseconds, 2)) µs"),
+            ("Adam step, \(r.adamParameterCount) parameters", "\(fixed(r.adamNanosecondsPerParameter, 3)) ns per parameter"),
+            ("the same, dead units", "\(fixed(r.adamSubnormalNanosecondsPerParameter, 3)) ns per parameter (subnormal moments; \(fixed(r.adamSubnormalNanosecondsPerParameter / r.adamNanosecondsPerParameter, 2))× the live step)"),
             ("load average at start", r.loadAverage.map { fixed($0, 2) } ?? "unknown"),
         ]
         printLabelled(rows)
