@@ -48,9 +48,12 @@ struct ReportCommand: ParsableCommand {
                                       cells: cells)
         report.title = title
         // From a CSV every run is finished, though its directory may be gone.
-        let finished = Set(runs.map { GridCell(task: $0.task, reward: $0.method, seed: $0.seed) })
+        let isFinished: ((GridCell) -> Bool)? = fromCSV == nil ? nil : {
+            [finished = Set(runs.map { GridCell(task: $0.task, reward: $0.method, seed: $0.seed) })] cell in
+            finished.contains(cell)
+        }
         report.pictures = try ReportPictures(grid: ComparisonGrid(cells: cells.map(\.cell), directory: url), registry: registry,
-                                             isFinished: fromCSV == nil ? nil : { finished.contains($0) }).drawn()
+                                             isFinished: isFinished).drawn()
         report.preamble = ["Recomputed by `mural report` from \(runs.count) complete run(s)"
                            + (incomplete.isEmpty ? "." : "; \(incomplete.count) run(s) not finished are left out: "
                               + incomplete.map(\.relativePath).joined(separator: ", ") + ".")]
