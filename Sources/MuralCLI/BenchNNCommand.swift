@@ -24,21 +24,15 @@ struct BenchNNCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func validate() throws {
-        guard hiddenSizes != nil else { throw ValidationError("--hidden must be positive integers, e.g. 256,256") }
+        _ = try parseSizes(hidden, option: "--hidden")
         guard observationSize > 0, actionSize > 0, batchSize > 0, updates > 0, trials > 0 else {
             throw ValidationError("sizes, --updates and --trials must be positive")
         }
     }
 
-    private var hiddenSizes: [Int]? {
-        let sizes = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        return sizes.map { $0! }
-    }
-
     func run() throws {
         var benchmark = NetworkBenchmark()
-        (benchmark.observationSize, benchmark.actionSize, benchmark.hiddenSizes) = (observationSize, actionSize, hiddenSizes!)
+        (benchmark.observationSize, benchmark.actionSize, benchmark.hiddenSizes) = (observationSize, actionSize, try parseSizes(hidden, option: "--hidden"))
         (benchmark.batchSize, benchmark.updates, benchmark.trials) = (batchSize, updates, trials)
         let report = benchmark.run()
         if json {

@@ -19,7 +19,7 @@ struct BenchThreadsCommand: ParsableCommand {
 
     func run() throws {
         var benchmark = MetaNMLThreadsBenchmark()
-        benchmark.threadCounts = try parseSizes(counts)
+        benchmark.threadCounts = try parseSizes(counts, option: "--counts")
         (benchmark.hidden, benchmark.queries) = (hidden, queries)
         let report = try benchmark.run { FileHandle.standardError.write(Data("[bench threads] \($0)\n".utf8)) }
         if json { return try printJSON(report) }

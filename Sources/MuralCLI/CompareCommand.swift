@@ -64,7 +64,7 @@ struct CompareCommand: ParsableCommand {
         let overrides = ComparisonSettings.Overrides(
             tasks: tasks.map(list), rewards: rewards.map(list), seeds: seeds, steps: steps,
             evaluationInterval: evaluationInterval, evaluationEpisodes: evaluationEpisodes,
-            hiddenSizes: try hidden.map(parseSizes), rewardPreset: rewardPreset, blasThreads: threads, viceLoss: viceLoss)
+            hiddenSizes: try hidden.map { try parseSizes($0, option: "--hidden") }, rewardPreset: rewardPreset, blasThreads: threads, viceLoss: viceLoss)
         do {
             return try ComparisonSettings.resolve(preset: try preset.map(ComparisonPreset.init(named:)), overrides: overrides)
         } catch let error as ExperimentError {

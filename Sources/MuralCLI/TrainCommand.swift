@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
         if let evaluationInterval { configuration.evaluationInterval = evaluationInterval }
         if let evaluationEpisodes { configuration.evaluationEpisodes = evaluationEpisodes }
         if let checkpointInterval { configuration.checkpointInterval = checkpointInterval }
-        if let hidden { configuration.sac.hiddenSizes = try parseSizes(hidden) }
+        if let hidden { configuration.sac.hiddenSizes = try parseSizes(hidden, option: "--hidden") }
         if let targetEntropy { configuration.sac.targetEntropy = try parseTargetEntropy(targetEntropy) }
         if let rewardPreset { configuration.rewardPreset = rewardPreset }
         if let examples { configuration.successExamples = examples }
@@ -109,10 +109,11 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-func parseSizes(_ text: String) throws -> [Int] {
+/// Reads an option's comma-separated positive integers, such as `--hidden 256,256`.
+func parseSizes(_ text: String, option: String) throws -> [Int] {
     let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
-        throw ValidationError("expected positive comma-separated integers such as 256,256, got '\(text)'")
+        throw ValidationError("\(option) expects positive comma-separated integers such as 256,256, got '\(text)'")
     }
     return sizes.map { $0! }
 }

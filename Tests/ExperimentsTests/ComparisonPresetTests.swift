@@ -200,7 +200,7 @@ struct ComparisonPresetTests {
             (["--rewards", "sparse", "--steps", "100"], "without --preset, give --tasks"),
             (["--preset", "huge"], "unknown preset 'huge'; valid presets: quick, suite, paper"),
             (["--preset", "quick", "--steps", "0"], "--steps must be positive, got 0"),
-            (["--preset", "quick", "--hidden", "8,x"], "expected positive comma-separated integers such as 256,256, got '8,x'"),
+            (["--preset", "quick", "--hidden", "8,x"], "--hidden expects positive comma-separated integers such as 256,256, got '8,x'"),
             (["--preset", "quick", "--tasks", "maze-zigzag-v9"], "unknown task 'maze-zigzag-v9'; valid ids: "),
             (["--preset", "quick", "--rewards", "sparse,curiosity"], "unknown reward 'curiosity'; valid rewards: metanml, vice, count, sparse, dense"),
         ]
