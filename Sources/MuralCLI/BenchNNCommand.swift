@@ -32,7 +32,8 @@ struct BenchNNCommand: ParsableCommand {
 
     func run() throws {
         var benchmark = NetworkBenchmark()
-        (benchmark.observationSize, benchmark.actionSize, benchmark.hiddenSizes) = (observationSize, actionSize, try parseSizes(hidden, option: "--hidden"))
+        (benchmark.observationSize, benchmark.actionSize) = (observationSize, actionSize)
+        benchmark.hiddenSizes = try parseSizes(hidden, option: "--hidden")
         (benchmark.batchSize, benchmark.updates, benchmark.trials) = (batchSize, updates, trials)
         let report = benchmark.run()
         if json {
