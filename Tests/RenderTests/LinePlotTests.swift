@@ -75,6 +75,30 @@ struct LinePlotTests {
                 "the legend sits on the falling curve's top left: \(fallingSwatch)")
     }
 
+    @Test("where every corner would hide data, the legend goes in one row under the title, unless the row is too wide")
+    func legendLeavesCrowdedAxes() throws {
+        let font = try BitmapFont.standard()
+        let plot = LinePlot(title: "t", xLabel: "x", yLabel: "y")
+        // Bands over the whole plot: no corner is free.
+        func crowded(_ names: [String]) -> [LinePlot.Series] {
+            names.enumerated().map { index, name in
+                LinePlot.Series(name: name, color: LinePlot.palette[index], x: [0, 1], y: [0.5, 0.5], lower: [0, 0], upper: [1, 1])
+            }
+        }
+        let image = plot.render(crowded(["metanml", "vice"]), font: font)
+        let first = try #require(swatch(of: LinePlot.palette[0], in: image), "no legend swatch for metanml")
+        let second = try #require(swatch(of: LinePlot.palette[1], in: image), "no legend swatch for vice")
+        #expect(first.y == second.y && first.x < second.x, "the legend is not one row: \(first), \(second)")
+        // Where the plot's top edge is when the legend is inside it (LinePlot's layout).
+        let plotTop = 20 + font.lineHeight * 2 * 2
+        #expect(first.y + 10 <= plotTop, "the legend row (y \(first.y)) is not above the plot (top \(plotTop))")
+
+        let long = crowded((0..<4).map { "a long series name \($0)" })
+        #expect(LinePlot.legendRowWidth(long, font: font) > plot.width - 16)
+        let inside = try #require(swatch(of: LinePlot.palette[0], in: plot.render(long, font: font)), "no swatch for a long name")
+        #expect(inside.y > plotTop, "a legend too wide for one row should stay inside the axes, at y \(inside.y)")
+    }
+
     @Test("axis labels are compact, axis tops round")
     func labels() {
         #expect(LinePlot.compactLabel(1500) == "1.5k")

@@ -46,11 +46,31 @@ public struct LinePlot {
         self.yLabel = yLabel
     }
 
+    /// The legend sits inside the axes, in the corner that hides the least of the lines and
+    /// bands; where every corner would hide some, it goes in a row under the title instead, if
+    /// one row holds it.
     public func render(_ series: [Series], font: BitmapFont) -> RGBImage {
+        let inside = draw(series, font: font, legendInRow: false)
+        guard inside.legendHidesData, Self.legendRowWidth(series, font: font) <= width - 16 else { return inside.image }
+        return draw(series, font: font, legendInRow: true).image
+    }
+
+    private static let scale = 2
+    private static let swatchWidth = 18, swatchGap = 6, entryGap = 24
+
+    /// The width of the legend laid out in one row.
+    static func legendRowWidth(_ series: [Series], font: BitmapFont) -> Int {
+        series.map { swatchWidth + swatchGap + font.width(of: $0.name, scale: scale) }.reduce(0, +)
+            + entryGap * max(series.count - 1, 0)
+    }
+
+    private func draw(_ series: [Series], font: BitmapFont, legendInRow: Bool) -> (image: RGBImage, legendHidesData: Bool) {
         var image = RGBImage(width: width, height: height, fill: RGB8(255, 255, 255))
-        let scale = 2
+        let scale = Self.scale
+        let rowHeight = font.lineHeight * scale + 4
         let left = 16 + 5 * font.advance * scale, right = width - 8 - 2 * font.advance * scale
-        let top = 20 + font.lineHeight * scale * 2, bottom = height - 20 - font.lineHeight * scale * 2
+        let top = 20 + font.lineHeight * scale * 2 + (legendInRow ? rowHeight + 8 : 0)
+        let bottom = height - 20 - font.lineHeight * scale * 2
         let xMax = max(series.flatMap(\.x).max() ?? 1, 1)
         func px(_ x: Double) -> Double { Double(left) + x / xMax * Double(right - left) }
         func py(_ y: Double) -> Double {
@@ -108,31 +128,44 @@ public struct LinePlot {
             if s.x.count == 1 { image.thickLine(from: point(0), to: point(0), colour: s.color) }
         }
 
-        // Legend, in the corner inside the axes that hides the least of the lines and bands (the
-        // first of top left, top right, bottom left, bottom right on a tie), over a pale backing.
-        let rowHeight = font.lineHeight * scale + 4
-        let legendWidth = 34 + (series.map { font.width(of: $0.name, scale: scale) }.max() ?? 0) + 6
+        if legendInRow {
+            // Centred under the title.
+            var x = (width - Self.legendRowWidth(series, font: font)) / 2
+            let y = 10 + font.lineHeight * titleScale + 8
+            for s in series {
+                image.fill(x: x, y: y + 2, width: Self.swatchWidth, height: font.glyphHeight * scale - 4, with: s.color)
+                x += Self.swatchWidth + Self.swatchGap
+                font.draw(s.name, in: &image, x: x, y: y, color: ink, scale: scale)
+                x += font.width(of: s.name, scale: scale) + Self.entryGap
+            }
+            return (image, false)
+        }
+        // In the corner inside the axes that hides the least of the lines and bands (the first of
+        // top left, top right, bottom left, bottom right on a tie), over a pale backing.
+        let padding = 6
+        let legendWidth = padding + Self.swatchWidth + Self.swatchGap + (series.map { font.width(of: $0.name, scale: scale) }.max() ?? 0) + padding
         let legendHeight = series.count * rowHeight + 4
-        let (legendX, legendY) = Self.emptiestCorner(
+        let corner = Self.emptiestCorner(
             of: image, width: legendWidth, height: legendHeight, inset: 4, within: (left + 1, top + 1, right, bottom),
             lines: Set(series.map(\.color)), background: [RGB8(255, 255, 255), grid, ink])
-        for row in legendY..<(legendY + legendHeight) {
-            for column in legendX..<(legendX + legendWidth) { image.blend(column, row, RGB8(255, 255, 255), alpha: 0.85) }
+        for row in corner.y..<(corner.y + legendHeight) {
+            for column in corner.x..<(corner.x + legendWidth) { image.blend(column, row, RGB8(255, 255, 255), alpha: 0.85) }
         }
-        var y = legendY + 4
+        var y = corner.y + 4
         for s in series {
-            image.fill(x: legendX + 6, y: y + 2, width: 18, height: font.glyphHeight * scale - 4, with: s.color)
-            font.draw(s.name, in: &image, x: legendX + 30, y: y, color: ink, scale: scale)
+            image.fill(x: corner.x + padding, y: y + 2, width: Self.swatchWidth, height: font.glyphHeight * scale - 4, with: s.color)
+            font.draw(s.name, in: &image, x: corner.x + padding + Self.swatchWidth + Self.swatchGap, y: y, color: ink, scale: scale)
             y += rowHeight
         }
-        return image
+        return (image, corner.cost > 0)
     }
 
     /// The top-left point of a `width` × `height` box `inset` inside a corner of the plot area
     /// `within` (left, top, right, bottom) that covers the fewest drawn pixels, counting a line's
-    /// pixel (one of `lines`' colours) as ten of a band's (any other colour not in `background`).
+    /// pixel (one of `lines`' colours) as ten of a band's (any other colour not in `background`),
+    /// and that cost.
     static func emptiestCorner(of image: RGBImage, width: Int, height: Int, inset: Int, within area: (Int, Int, Int, Int),
-                               lines: Set<RGB8>, background: Set<RGB8>) -> (x: Int, y: Int) {
+                               lines: Set<RGB8>, background: Set<RGB8>) -> (x: Int, y: Int, cost: Int) {
         let (left, top, right, bottom) = area
         let corners = [(left + inset, top + inset), (right - inset - width, top + inset),
                        (left + inset, bottom - inset - height), (right - inset - width, bottom - inset - height)]
@@ -148,7 +181,8 @@ public struct LinePlot {
         }
         let costs = corners.map(cost)
         // `min(by:)` keeps the first of equals: the corners' order breaks ties.
-        return corners[costs.indices.min { costs[$0] < costs[$1] }!]
+        let best = costs.indices.min { costs[$0] < costs[$1] }!
+        return (corners[best].0, corners[best].1, costs[best])
     }
 
     /// The 1-2-5 step at or above `raw`.
