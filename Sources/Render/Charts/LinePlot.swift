@@ -142,8 +142,9 @@ public struct LinePlot {
         }
         // In the corner inside the axes that hides the least of the lines and bands (the first of
         // top left, top right, bottom left, bottom right on a tie), over a pale backing.
-        let padding = 6
-        let legendWidth = padding + Self.swatchWidth + Self.swatchGap + (series.map { font.width(of: $0.name, scale: scale) }.max() ?? 0) + 10
+        let padding = 6, trailingPadding = 10
+        let legendWidth = padding + Self.swatchWidth + Self.swatchGap + (series.map { font.width(of: $0.name, scale: scale) }.max() ?? 0)
+            + trailingPadding
         let legendHeight = series.count * rowHeight + 4
         let corner = Self.emptiestCorner(
             of: image, width: legendWidth, height: legendHeight, inset: 4, within: (left + 1, top + 1, right, bottom),
